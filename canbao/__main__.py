@@ -1,0 +1,7 @@
+"""`python -m canbao`: the domain commands (no Prefect)."""
+
+import sys
+
+from canbao.cli import main
+
+sys.exit(main())

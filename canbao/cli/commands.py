@@ -1,0 +1,136 @@
+"""The domain commands: configs, quotes, benefit start, deadlines, targets, ID checks."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from canbao.cli.app import CliError, Command, parse_date
+from canbao.identity import check_id
+from canbao.policy.benefit_start import benefit_start
+from canbao.policy.deadlines import deadline_calendar
+from canbao.policy.load import ConfigError, check_config, load_campaign, resolve
+from canbao.policy.model import Campaign
+from canbao.policy.quote import quote
+from canbao.policy.targets import configured_targets
+
+__all__ = ["COMMANDS"]
+
+
+def _campaign(name: str) -> Campaign:
+    try:
+        return load_campaign(name)
+    except ConfigError as exc:
+        more = f" (+{len(exc.problems) - 1} more; run 'canbao config check')" if len(exc.problems) > 1 else ""
+        raise CliError(f"canbao: {exc.problems[0]}{more}") from None
+
+
+def _with_campaign(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", required=True, help="config stem in configs/ (e.g. kaijiang-2020) or a path")
+
+
+def _config_check(args: argparse.Namespace) -> Any:
+    report, bad = [], 0
+    for name in args.paths:
+        try:
+            path = resolve(name)
+        except ConfigError as exc:
+            report.append({"file": name, "ok": False, "problems": exc.problems})
+            bad += 1
+            continue
+        campaign, problems = check_config(path)
+        report.append({"file": str(path), "ok": campaign is not None, "problems": problems})
+        bad += campaign is None
+    if bad:
+        import sys
+
+        for entry in report:
+            for line in entry["problems"]:
+                print(line, file=sys.stderr)
+        return 1
+    return {"ok": True, "files": report}
+
+
+def _quote_args(p: argparse.ArgumentParser) -> None:
+    _with_campaign(p)
+    p.add_argument("--category", required=True)
+    p.add_argument("--tier", type=int, default=1)
+    p.add_argument("--exemption")
+    p.add_argument("--paid-on", type=parse_date)
+
+
+def _benefit_args(p: argparse.ArgumentParser) -> None:
+    _with_campaign(p)
+    p.add_argument("--enrollment", required=True, choices=["renewal", "new"])
+    p.add_argument("--paid-on", required=True, type=parse_date)
+    p.add_argument("--born", type=parse_date)
+    p.add_argument("--insured-years", default="", help="comma-separated years, e.g. 2018,2019")
+
+
+def _years(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise CliError(f"canbao: --insured-years must be comma-separated years, not {text!r}") from None
+
+
+def _targets(args: argparse.Namespace) -> Any:
+    return [t.to_json() for t in configured_targets(_campaign(args.campaign))]
+
+
+COMMANDS: list[Command] = [
+    Command(("config", "check"), "validate campaign configs",
+            lambda p: p.add_argument("paths", nargs="+", metavar="PATH"), _config_check),
+    Command(("quote",), "contribution due for a resident", _quote_args,
+            lambda a: quote(_campaign(a.campaign), a.category, a.tier, a.exemption, a.paid_on).to_json()),
+    Command(("benefit-start",), "when cover begins", _benefit_args,
+            lambda a: benefit_start(_campaign(a.campaign), a.enrollment, a.paid_on, a.born,
+                                    _years(a.insured_years)).to_json()),
+    Command(("deadlines",), "the campaign's deadline calendar", _with_campaign,
+            lambda a: [d.to_json() for d in deadline_calendar(_campaign(a.campaign))]),
+    Command(("targets",), "unit targets from the config", _with_campaign, _targets),
+    Command(("id-check",), "validate a national ID number",
+            lambda p: p.add_argument("number"), lambda a: check_id(a.number).to_json()),
+]
+
+
+
+
+
+
+
+def _overview(args: argparse.Namespace) -> int:
+    from canbao.policy.load import available_campaigns
+    from canbao.reports.policy_overview import policy_overview
+
+    for name in [args.campaign] if args.campaign else available_campaigns():
+        print(policy_overview(_campaign(name)))
+    return 0
+
+
+COMMANDS.append(Command(("overview",), "print every campaign's deadline calendar and contribution table",
+                        lambda p: p.add_argument("--campaign"), _overview))
+
+
+def _generate_args(p: argparse.ArgumentParser) -> None:
+    _with_campaign(p)
+    p.add_argument("--scale", type=float, default=0.01, help="1.0 = the notice's full size")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", required=True, help="output folder (its inbox/ is laid out for the flow)")
+
+
+def _generate(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
+    from canbao.generate import generate
+
+    if not 0 < args.scale <= 2:
+        raise CliError("canbao: --scale must be in (0, 2]")
+    manifest = generate(_campaign(args.campaign), args.scale, args.seed, Path(args.out))
+    data = manifest if isinstance(manifest, dict) else manifest.to_json()
+    return {k: data[k] for k in ("campaign", "scale", "seed", "population", "expected") if k in data} | {
+        "out": args.out, "files": len(data.get("files", []))}
+
+
+COMMANDS.append(Command(("generate",), "write a realistic county's files (with injected defects) as an inbox",
+                        _generate_args, _generate))

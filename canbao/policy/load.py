@@ -1,0 +1,74 @@
+"""Loading campaign configs from YAML, with errors as `file:path.to.field: message`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from canbao.policy.checks import cross_check
+from canbao.policy.model import Campaign
+
+__all__ = ["CONFIG_DIR", "ConfigError", "available_campaigns", "check_config", "load_campaign", "resolve"]
+
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+
+
+class ConfigError(ValueError):
+    """A config that failed to load; `problems` holds one `file:path: message` line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def available_campaigns(config_dir: Path = CONFIG_DIR) -> list[str]:
+    """Campaign ids that have a config file."""
+    return sorted(p.stem for p in config_dir.glob("*.yaml"))
+
+
+def resolve(name: str | Path, config_dir: Path = CONFIG_DIR) -> Path:
+    """The config path for a campaign id (a stem in configs/) or a path."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise ConfigError([f"{path}: no such config file"])
+        return path
+    candidate = config_dir / f"{name}.yaml"
+    if not candidate.is_file():
+        known = ", ".join(available_campaigns(config_dir)) or "none"
+        raise ConfigError([f"unknown campaign '{name}' (known: {known})"])
+    return candidate
+
+
+def check_config(path: Path) -> tuple[Campaign | None, list[str]]:
+    """Parse and validate one config file; the campaign (if valid) and every problem found."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        return None, [f"{path}: {str(exc).splitlines()[0]}"]
+    if not isinstance(raw, dict):
+        return None, [f"{path}: top level must be a mapping"]
+    try:
+        campaign = Campaign.model_validate(raw)
+    except ValidationError as exc:
+        return None, [f"{path}:{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in exc.errors()]
+    problems = [f"{path}:{where}: {msg}" for where, msg in cross_check(campaign)]
+    if campaign.campaign.id != path.stem:
+        problems.append(f"{path}:campaign.id: '{campaign.campaign.id}' does not match the file name")
+    return (None if problems else campaign), problems
+
+
+@lru_cache(maxsize=32)
+def _load(path: Path) -> Campaign:
+    campaign, problems = check_config(path)
+    if campaign is None:
+        raise ConfigError(problems)
+    return campaign
+
+
+def load_campaign(name: str | Path, config_dir: Path = CONFIG_DIR) -> Campaign:
+    """The validated campaign for an id or path; raises ConfigError listing every problem."""
+    return _load(resolve(name, config_dir).resolve())

@@ -1,0 +1,321 @@
+"""Campaign policy: the validated shape of one `configs/<campaign>.yaml`."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "CATEGORY_CODES",
+    "EXEMPTION_CODES",
+    "FUNDING_MODES",
+    "AgeBand",
+    "Agency",
+    "Award",
+    "BenefitRule",
+    "BenefitStart",
+    "Campaign",
+    "CampaignInfo",
+    "CashDoubleLimit",
+    "Category",
+    "Channel",
+    "Component",
+    "Contribution",
+    "Deadline",
+    "Exemption",
+    "LateRule",
+    "OptionalCover",
+    "Phase",
+    "Reporting",
+    "ScheduleLine",
+    "Unit",
+    "Units",
+]
+
+CATEGORY_CODES = ("resident", "elderly", "non_employed", "minor", "college_student")
+EXEMPTION_CODES = (
+    "dibao", "tekun", "three_nos", "orphan", "key_entitled", "severe_disability",
+    "registered_low_income", "hardship_worker_family", "downsized_1960s", "old_party_member",
+    "temp_relief_serious_illness", "family_planning_special",
+)
+FUNDING_MODES = ("none", "full_subsidy", "partial_subsidy", "advance_then_settle")
+
+Yuan = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Day = date  # alias: models with a field named `date` must not see the type under that name
+
+
+class Strict(BaseModel):
+    """Base for config models: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Strict):
+    """A config entry that cites the notice clause it came from."""
+
+    source: str = Field(min_length=1, description="clause of the notice, e.g. '二(一)'")
+    assumed: bool = False
+    note: str | None = None
+
+
+class CampaignInfo(Strict):
+    """Who runs the campaign, where, for which insurance year."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z]+-\d{4}$")]
+    locality: str
+    province: str
+    area_code: Annotated[str, Field(pattern=r"^\d{6}$")]
+    insurance_year: int
+    notice: str
+    issued: date | None = None
+    issuers: list[str] = []
+    window_start: date
+    window_end: date
+    timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
+
+
+class Agency(Strict):
+    """An agency that owns deadlines, confirms lists or pays."""
+
+    code: Code
+    name: str
+    channels: list[str] = Field(default_factory=list, description="notification channel names")
+
+
+class Unit(Strict):
+    """One town/street/village/school with its target where the notice gives one."""
+
+    code: str
+    name: str
+    level: Literal["county", "town", "village", "school"]
+    parent: str | None = None
+    target: int | None = Field(default=None, ge=0)
+    source: str | None = None
+
+
+class Units(Strict):
+    """The locality's unit tree and how its targets are set."""
+
+    target_total: int | None = Field(default=None, ge=0)
+    target_method: Literal["config", "split_total", "last_year_enrolled", "last_year_guided"]
+    population_assumed: int = Field(gt=0, description="scale-1.0 size for generated data")
+    note: str | None = None
+    source: str | None = None
+    items: list[Unit] = []
+
+
+class Phase(Sourced):
+    """A campaign phase with its date range."""
+
+    code: Literal["mobilization", "registration_payment", "cleanup", "settlement", "late_enrollment"]
+    name: str
+    start: date
+    end: date
+
+
+class Deadline(Sourced):
+    """A dated duty: what is due, from whom."""
+
+    code: Code
+    name: str
+    kind: Literal[
+        "registration", "payment", "exemption_list", "exemption_entry", "publicity", "training",
+        "targets", "report", "posting", "batch_confirmation", "settlement", "fiscal_transfer",
+    ]
+    owner: str
+    due: str
+    date: Day | None = None
+    start: Day | None = None
+    end: Day | None = None
+    adjust: Literal["none", "next_working_day", "previous_working_day"] = "none"
+    warn_working_days: int = Field(default=3, ge=0)
+
+    @model_validator(mode="after")
+    def _one_date_shape(self) -> Deadline:
+        if (self.date is None) == (self.start is None or self.end is None):
+            raise ValueError("give either 'date' or both 'start' and 'end'")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("start is after end")
+        return self
+
+
+class AgeBand(Strict):
+    """Category assigned by age on the reference date (inclusive bounds)."""
+
+    category: str
+    min_age: int | None = None
+    max_age: int | None = None
+
+
+class Category(Sourced):
+    """A contribution category (ordinary class of resident)."""
+
+    code: Literal["resident", "elderly", "non_employed", "minor", "college_student"]
+    name: str
+    funding_standard: Yuan | None = Field(default=None, description="stated total per person")
+
+
+class Component(Strict):
+    """A program inside the contribution (medical, serious illness, care)."""
+
+    code: Literal["medical", "serious_illness", "care"]
+    name: str
+
+
+class ScheduleLine(Sourced):
+    """Per person-year: one category x tier x component and each party's share."""
+
+    category: str
+    tier: int = Field(default=1, ge=1)
+    component: str
+    individual: Yuan
+    government: Yuan
+    fund_transfer: Yuan = Decimal(0)
+
+
+class LateRule(Sourced):
+    """After `after`, a payer also pays the fiscal subsidy standard himself."""
+
+    after: date
+    adds: Literal["government_subsidy"] = "government_subsidy"
+    subsidy_standard: Yuan
+
+
+class OptionalCover(Sourced):
+    """Voluntary add-on collected with the contribution (e.g. commercial supplement)."""
+
+    code: Code
+    name: str
+    amount: Yuan
+
+
+class Contribution(Strict):
+    """The contribution schedule: categories x tiers x components."""
+
+    categories: list[Category]
+    components: list[Component]
+    tiers: dict[int, str] = {1: "一档"}
+    age_reference: Literal["insurance_year_start", "window_start"] = "insurance_year_start"
+    age_bands: list[AgeBand] = []
+    lines: list[ScheduleLine]
+    late: LateRule | None = None
+    optional: list[OptionalCover] = []
+
+
+class Exemption(Sourced):
+    """An exemption category: who confirms it and who pays the individual part."""
+
+    code: Literal[EXEMPTION_CODES]  # type: ignore[valid-type]
+    name: str
+    agency: str
+    funding_mode: Literal["full_subsidy", "partial_subsidy", "advance_then_settle"]
+    payer: str = Field(description="agency whose budget pays (or advances) the individual part")
+    settle_with: str | None = None
+    subsidy: Yuan | None = Field(default=None, description="partial_subsidy: yuan paid per person")
+    special_group: bool = Field(default=False, description="counted in the 100% special-group goal")
+    precedence: int = 100
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> Exemption:
+        if self.funding_mode == "partial_subsidy" and self.subsidy is None:
+            raise ValueError("partial_subsidy needs 'subsidy'")
+        if self.funding_mode != "partial_subsidy" and self.subsidy is not None:
+            raise ValueError("'subsidy' only applies to partial_subsidy")
+        if (self.funding_mode == "advance_then_settle") != (self.settle_with is not None):
+            raise ValueError("'settle_with' is required for advance_then_settle and only for it")
+        return self
+
+
+class BenefitRule(Sourced):
+    """One benefit-start rule; the first whose conditions all hold applies."""
+
+    name: str
+    enrollment: Literal["renewal", "new", "any"] = "any"
+    paid_from: Day | None = None
+    paid_by: Day | None = None
+    newborn_within_days: int | None = Field(default=None, ge=0)
+    insured_years: list[int] = Field(default_factory=list, description="all must be insured")
+    start: Literal["fixed", "birth_date", "days_after_payment", "months_after_payment"]
+    date: Day | None = None
+    days: int | None = Field(default=None, ge=0)
+    months: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _start_fields(self) -> BenefitRule:
+        need = {"fixed": "date", "days_after_payment": "days", "months_after_payment": "months"}
+        if self.start in need and getattr(self, need[self.start]) is None:
+            raise ValueError(f"start '{self.start}' needs '{need[self.start]}'")
+        return self
+
+
+class BenefitStart(Strict):
+    """Benefit-start rules: ordered, first match wins; never before the year starts."""
+
+    year_start: date
+    rules: list[BenefitRule] = Field(min_length=1)
+
+
+class Channel(Sourced):
+    """A collection channel."""
+
+    code: Literal[
+        "bank_deduction", "self_service_terminal", "tax_app", "village_cash", "school",
+        "bank_counter", "service_window", "government_subsidy",
+    ]
+    name: str
+
+
+class Reporting(Sourced):
+    """Progress reporting: weekly window, goals, bulletin thresholds, monthly posting."""
+
+    weekly_start: date | None = None
+    weekly_end: date | None = None
+    weekly_weekday: int = Field(default=0, ge=0, le=6, description="0 = Monday")
+    weekly_time: str = "09:00"
+    goal_rate: Decimal = Field(default=Decimal("0.98"), ge=0, le=1)
+    special_group_goal: Decimal = Field(default=Decimal("1"), ge=0, le=1)
+    good_threshold: Decimal = Decimal("0.95")
+    warning_threshold: Decimal = Decimal("0.80")
+    monthly_posting: bool = False
+
+
+class CashDoubleLimit(Sourced):
+    """Cash must be deposited when it reaches `amount` or `days` after collection."""
+
+    amount: Yuan
+    days: int = Field(gt=0)
+
+
+class Award(Sourced):
+    """Per-enrolled-person award to villages that met their task on time."""
+
+    per_enrolled: Yuan
+    condition: str
+
+
+class Campaign(Strict):
+    """One campaign: a locality's enrollment drive for one insurance year."""
+
+    campaign: CampaignInfo
+    agencies: list[Agency]
+    units: Units
+    phases: list[Phase]
+    deadlines: list[Deadline]
+    contribution: Contribution
+    exemptions: list[Exemption] = []
+    benefit_start: BenefitStart
+    channels: list[Channel]
+    reporting: Reporting
+    cash_double_limit: CashDoubleLimit | None = None
+    award: Award | None = None
+    holidays: list[date] = Field(default_factory=list, description="extra non-working days")
+    workdays: list[date] = Field(default_factory=list, description="extra working days")
+
+    @property
+    def id(self) -> str:
+        """The campaign id, e.g. `kaijiang-2020`."""
+        return self.campaign.id

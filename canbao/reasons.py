@@ -1,0 +1,43 @@
+"""Reason codes for rejected rows and flagged payments, with their Chinese labels."""
+
+from __future__ import annotations
+
+__all__ = ["ANOMALIES", "REJECTIONS", "label"]
+
+# Row-level rejections: the row does not enter the ledger and goes to the error workbook.
+REJECTIONS: dict[str, str] = {
+    "id_missing": "身份证号码为空",
+    "id_excel_mangled": "身份证号码被Excel转为科学计数法",
+    "id_length": "身份证号码位数错误",
+    "id_format": "身份证号码含非法字符",
+    "id_area": "身份证号码地区码无效",
+    "id_birth_date": "身份证号码出生日期无效",
+    "id_sequence": "身份证号码顺序码无效",
+    "id_checksum": "身份证号码校验位错误",
+    "name_missing": "姓名为空",
+    "unit_unknown": "所属单位（村/社区/学校）不存在",
+    "date_invalid": "日期无效",
+    "amount_invalid": "金额无效",
+    "category_unknown": "参保类别无效",
+    "tier_unknown": "缴费档次无效",
+    "duplicate_enrollment": "同一人在多个村（社区）重复登记",
+    "deceased": "已死亡人员",
+    "payment_duplicate_row": "同一缴费凭证重复出现",
+    "reference_missing": "缴费凭证号为空",
+}
+
+# Payment anomalies: the payment is kept in the ledger but flagged for follow-up.
+ANOMALIES: dict[str, str] = {
+    "duplicate_payment": "重复缴费",
+    "orphan_payment": "有缴费无登记",
+    "underpaid": "缴费金额不足",
+    "overpaid": "缴费金额超出",
+    "cash_limit_amount": "现金超过2万元未及时解缴",
+    "cash_limit_days": "现金超过5天未解缴",
+    "reconciliation_difference": "渠道对账差异",
+}
+
+
+def label(code: str) -> str:
+    """The Chinese label of a reason code (the code itself if unknown)."""
+    return REJECTIONS.get(code) or ANOMALIES.get(code) or code

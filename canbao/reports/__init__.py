@@ -1,0 +1,1 @@
+"""Human-facing outputs: tables, workbooks, charts and bulletins, in Chinese."""
