@@ -1,0 +1,58 @@
+"""The `canbao` console script: domain commands plus the ones that run Prefect flows."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from canbao.cli import Command
+from canbao.cli import main as domain_main
+from canbao.cli.app import parse_date
+from canbao.cli.commands import COMMANDS
+
+__all__ = ["FLOW_COMMANDS", "main"]
+
+
+def _registration_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--inbox", required=True)
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--out", help="output folder for reports (default out/<campaign>)")
+    p.add_argument("--keep-files", action="store_true", help="do not move taken-in files to processed/")
+
+
+def _run_registration(args: argparse.Namespace) -> Any:
+    from canbao.policy.load import load_campaign
+    from flows.registration_payment import registration_payment
+
+    campaign = load_campaign(args.campaign).id
+    return registration_payment(campaign=campaign, inbox=args.inbox, as_of=args.as_of, output_dir=args.out,
+                                move_processed=not args.keep_files)
+
+
+def _db_upgrade(args: argparse.Namespace) -> Any:
+    from canbao.ledger.engine import database_url, mask_url
+    from canbao.ledger.migrate import head, upgrade
+
+    url = database_url()
+    upgrade(url)
+    return {"database": mask_url(url), "revision": head()}
+
+
+FLOW_COMMANDS = [
+    Command(("run", "registration"), "run the registration-and-payment flow locally", _registration_args,
+            _run_registration),
+    Command(("db", "upgrade"), "migrate the ledger (CANBAO_DATABASE_URL) to the latest revision",
+            lambda p: None, _db_upgrade),
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `canbao` command."""
+    return domain_main(argv, [*COMMANDS, *FLOW_COMMANDS])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
