@@ -1,0 +1,167 @@
+"""Idempotent bulk upserts on natural keys (INSERT ... ON CONFLICT), with COPY for big PostgreSQL loads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Insert, Select, Table, column, or_, select
+from sqlalchemy import table as table_clause
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase
+
+from canbao.ledger.rows import Rows, to_columns
+
+__all__ = [
+    "CHUNK_ROWS", "COPY_THRESHOLD", "SQLITE_MAX_VARIABLES", "insert_rows", "upsert", "upsert_statement",
+]
+
+COPY_THRESHOLD = 20_000  # PostgreSQL: more rows than this go through COPY into a staging table
+SQLITE_MAX_VARIABLES = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
+CHUNK_ROWS = 10_000  # rows per executemany call, bounding the parameter lists held at once
+
+
+def _resolve(target: Table | type[DeclarativeBase]) -> Table:
+    """The Core table of a model class, or the table itself."""
+    found = getattr(target, "__table__", target)
+    if not isinstance(found, Table):
+        raise TypeError(f"not a table or mapped class: {target!r}")
+    return found
+
+
+def upsert_statement(
+    dialect: str, table: Table, keys: Sequence[str], update: Sequence[str], source: Select[Any] | None = None
+) -> Insert:
+    """INSERT ... ON CONFLICT (keys): update `update` columns only where they differ, else do nothing."""
+    factory = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if factory is None:
+        raise ValueError(f"upsert supports sqlite and postgresql, not {dialect}")
+    stmt = factory(table)
+    if source is not None:
+        stmt = stmt.from_select([c.name for c in source.selected_columns], source)
+    if not update:
+        return stmt.on_conflict_do_nothing(index_elements=list(keys))
+    changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in update))
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={c: stmt.excluded[c] for c in update}, where=changed
+    )
+
+
+def _bound(dialect: Dialect, table: Table, columns: list[str], values: list[list[Any]]) -> list[list[Any]]:
+    """Each column's values through its type's bind processing (dates on SQLite, JSON, ID-free text...)."""
+    processed = []
+    for name, column_values in zip(columns, values):
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processed.append(column_values if process is None else [process(v) for v in column_values])
+    return processed
+
+
+def _refuse_duplicate_keys(
+    table: Table, columns: list[str], values: list[list[Any]], keys: Sequence[str]
+) -> None:
+    """Two rows with one key would make the result depend on row order: an error, not a silent pick."""
+    key_values = [values[columns.index(k)] for k in keys]
+    distinct = len(set(key_values[0])) if len(keys) == 1 else len(set(zip(*key_values)))
+    if distinct != len(key_values[0]):
+        raise ValueError(
+            f"upsert into {table.name}: {len(key_values[0]) - distinct} row(s) repeat a key {list(keys)}; "
+            "deduplicate first (e.g. frame.drop_duplicates(keys, keep='last'))"
+        )
+
+
+def _copy(conn: Connection, into: str, columns: list[str], values: list[list[Any]]) -> None:
+    """PostgreSQL: COPY bound column values into the table named `into` (psycopg 3 `cursor.copy`)."""
+    names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {into} ({names}) FROM STDIN") as copy:
+        for row in zip(*values):
+            copy.write_row(row)
+
+
+def _copy_upsert(
+    conn: Connection, table: Table, columns: list[str], values: list[list[Any]], keys: Sequence[str],
+    update: Sequence[str],
+) -> int:
+    """PostgreSQL: COPY into a temporary copy of `table`, then one INSERT ... SELECT ... ON CONFLICT."""
+    names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    stage = f"canbao_stage_{uuid.uuid4().hex[:12]}"
+    source = conn.dialect.identifier_preparer.format_table(table)
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage} AS SELECT {names} FROM {source} WITH NO DATA")
+    _copy(conn, stage, columns, values)
+    staged = select(*table_clause(stage, *(column(c) for c in columns)).c)
+    stmt = upsert_statement("postgresql", table, keys, update, staged)
+    count = conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
+    conn.exec_driver_sql(f"DROP TABLE {stage}")
+    return count
+
+
+def _executemany(conn: Connection, stmt: Insert, columns: list[str], values: list[list[Any]]) -> int:
+    """Run one compiled statement over bound column values in chunks; the summed DBAPI rowcount."""
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=columns)
+    positional = list(compiled.positiontup or [])
+    order = positional or columns
+    if sorted(order) != sorted(columns):
+        raise RuntimeError(f"unexpected parameters {order} for columns {columns}")
+    rows = list(zip(*(values[columns.index(name)] for name in order)))
+    count = 0
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start:start + CHUNK_ROWS]
+        params = chunk if positional else [dict(zip(order, row)) for row in chunk]
+        result = conn.exec_driver_sql(str(compiled), params, execution_options={"preserve_rowcount": True})
+        count += max(result.rowcount, 0)
+    return count
+
+
+def upsert(
+    conn: Connection,
+    table: Table | type[DeclarativeBase],
+    rows: Rows,
+    keys: Sequence[str],
+    update: Sequence[str] | None = None,
+    *,
+    copy_threshold: int | None = COPY_THRESHOLD,
+) -> int:
+    """Insert rows, updating existing ones on `keys`; returns how many rows were inserted or changed.
+
+    `update=None` updates every non-key column the rows carry; `update=[]` only inserts new keys.
+    A row whose update columns already hold the same values is left alone and not counted, so
+    writing the same rows twice changes nothing the second time. Rows repeating a key are refused.
+    On PostgreSQL, more than `copy_threshold` rows go through COPY (`None`: never).
+    """
+    target = _resolve(table)
+    columns, values = to_columns(rows, target)
+    if not values or not values[0]:
+        return 0
+    update = [c for c in columns if c not in keys] if update is None else list(update)
+    missing = [c for c in [*keys, *update] if c not in columns]
+    if missing or not keys or set(keys) & set(update):
+        raise ValueError(f"upsert into {target.name}: bad keys {list(keys)} / update {update} for {columns}")
+    _refuse_duplicate_keys(target, columns, values, keys)
+    bound = _bound(conn.dialect, target, columns, values)
+    if conn.dialect.name == "postgresql" and copy_threshold is not None and len(values[0]) > copy_threshold:
+        return _copy_upsert(conn, target, columns, bound, keys, update)
+    # Each row is one execution of a prepared statement: len(columns) variables, whatever the chunk size.
+    if len(columns) > SQLITE_MAX_VARIABLES:
+        raise ValueError(f"{len(columns)} columns exceed SQLite's variable limit")
+    return _executemany(conn, upsert_statement(conn.dialect.name, target, keys, update), columns, bound)
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table | type[DeclarativeBase],
+    rows: Rows,
+    *,
+    copy_threshold: int | None = COPY_THRESHOLD,
+) -> int:
+    """Append rows to a table without a natural key (rejections, audit); returns how many were written."""
+    target = _resolve(table)
+    columns, values = to_columns(rows, target)
+    if not values or not values[0]:
+        return 0
+    bound = _bound(conn.dialect, target, columns, values)
+    if conn.dialect.name == "postgresql" and copy_threshold is not None and len(values[0]) > copy_threshold:
+        _copy(conn, conn.dialect.identifier_preparer.format_table(target), columns, bound)
+    else:
+        _executemany(conn, target.insert(), columns, bound)
+    return len(values[0])

@@ -1,0 +1,77 @@
+"""Shared database fixtures: a fresh, empty ledger database per test, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
+
+from canbao.ledger.engine import make_engine, normalize_url
+from canbao.ledger.migrate import upgrade
+
+POSTGRES_ENV = "CANBAO_TEST_POSTGRES_URL"
+MARKERS = (
+    "postgres: needs a PostgreSQL server (CANBAO_TEST_POSTGRES_URL, e.g. from .ci/postgres.sh)",
+    "prefect_server: starts a real Prefect server",
+    "slow: slower end-to-end test",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the project's markers (pytest runs with --strict-markers)."""
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A uniquely named database on the server at `server_url`, dropped (even if in use) afterwards."""
+    server = normalize_url(server_url)
+    name = f"canbao_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database (skips when CANBAO_TEST_POSTGRES_URL is unset)."""
+    server = os.environ.get(POSTGRES_ENV, "").strip()
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set (export {POSTGRES_ENV}=$(bash .ci/postgres.sh))")
+    with fresh_postgres_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """URL of a fresh, empty SQLite file database in the test's temporary directory."""
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger_url(request: pytest.FixtureRequest) -> str:
+    """URL of a fresh, empty (unmigrated) ledger database: once on SQLite, once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def ledger_engine(ledger_url: str) -> Iterator[Engine]:
+    """An engine on a fresh ledger database migrated to head (SQLite and PostgreSQL)."""
+    upgrade(ledger_url)
+    engine = make_engine(ledger_url)
+    yield engine
+    engine.dispose()
