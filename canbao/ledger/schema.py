@@ -23,8 +23,22 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from canbao.ledger.types import AwareDateTime, JsonDocument, NoFullIdText
 
 __all__ = [
-    "NAMING_CONVENTION", "PAYMENT_STATUSES", "UNIT_LEVELS", "VOLATILE", "Audit", "Base", "Campaign",
-    "Enrollment", "Exemption", "Import", "Payment", "Rejection", "Resident", "Unit", "PriorInsured", "CashDeposit",
+    "NAMING_CONVENTION",
+    "PAYMENT_STATUSES",
+    "UNIT_LEVELS",
+    "VOLATILE",
+    "Audit",
+    "Base",
+    "Campaign",
+    "CashDeposit",
+    "Enrollment",
+    "Exemption",
+    "Import",
+    "Payment",
+    "PriorInsured",
+    "Rejection",
+    "Resident",
+    "Unit",
 ]
 
 NAMING_CONVENTION = {
