@@ -24,6 +24,7 @@ REJECTIONS: dict[str, str] = {
     "deceased": "已死亡人员",
     "payment_duplicate_row": "同一缴费凭证重复出现",
     "reference_missing": "缴费凭证号为空",
+    "file_unreadable": "文件无法识别（缺少必需列或格式错误）",
 }
 
 # Payment anomalies: the payment is kept in the ledger but flagged for follow-up.

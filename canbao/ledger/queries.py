@@ -11,6 +11,7 @@ from sqlalchemy import Column, Connection, Table, select, union
 from canbao.ledger.bulk import upsert_statement
 from canbao.ledger.schema import (
     Audit,
+    Base,
     Campaign,
     Enrollment,
     Exemption,
@@ -111,9 +112,12 @@ def snapshot(conn: Connection, campaign_id: str) -> dict[str, list[tuple[Any, ..
         Rejection: Rejection.__table__.c.import_id.in_(list(imports)),
         Audit: Audit.__table__.c.campaign_id == campaign_id,
     }
+    tables = {m.__table__: condition for m, condition in filters.items()}
+    for table in Base.metadata.sorted_tables:  # tables added later (intake, reports) that carry a campaign
+        if table not in tables and "campaign_id" in table.c:
+            tables[table] = table.c.campaign_id == campaign_id
     result: dict[str, list[tuple[Any, ...]]] = {}
-    for model, condition in filters.items():
-        table = model.__table__
+    for table, condition in tables.items():
         columns = [table.c[name] for name in snapshot_columns(table)]
         found = [tuple(_plain(v, c, imports) for v, c in zip(row, columns))
                  for row in conn.execute(select(*columns).where(condition))]

@@ -36,11 +36,12 @@ def _contributions(c: Campaign) -> list[str]:
         lines.append(f"  自愿：{opt.name} {format_yuan(opt.amount)} 元")
     if c.exemptions:
         lines.append("资助参保 (exemptions):")
+        agencies = {a.code: a.name for a in c.agencies}
         for e in c.exemptions:
             q = quote(c, k.categories[0].code, 1, e.code)
-            settle = f"，与{e.settle_with}结算" if e.settle_with else ""
+            settle = f"，与{agencies.get(e.settle_with, e.settle_with)}结算" if e.settle_with else ""
             lines.append(f"  {e.name}：{e.funding_mode}，代缴 {format_yuan(q.paid_on_behalf)} 元"
-                         f"（{e.agency} 认定{settle}）")
+                         f"（{agencies.get(e.agency, e.agency)}认定{settle}）")
     return lines
 
 

@@ -1,0 +1,1 @@
+"""Intake: validating files' rows, matching payments, reconciling channels (pure pandas)."""

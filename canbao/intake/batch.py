@@ -1,0 +1,129 @@
+"""Taking in one source's new files: read, validate, write to the ledger in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, update
+
+from canbao.formats.read import FormatError, read_source
+from canbao.intake import reference
+from canbao.intake.inbox import InboxFile
+from canbao.intake.store import (
+    delete_superseded,
+    record_rejections,
+    start_import,
+    store_payments,
+    store_registrations,
+)
+from canbao.intake.validate import Validated, validate_payments, validate_registrations
+from canbao.ledger.schema import Import
+from canbao.policy.model import Campaign
+from canbao.reasons import label
+
+__all__ = ["PAYMENT_SOURCES", "BatchResult", "IntakeContext", "intake_batch"]
+
+PAYMENT_SOURCES = ("bank_deduction", "self_service_terminal", "tax_app", "bank_counter", "service_window",
+                   "village_cash")
+
+
+@dataclass
+class IntakeContext:
+    """What validation needs to know beyond the file: units, the deceased, last year's insured, the clock."""
+
+    campaign: Campaign
+    today: date
+    now: datetime
+    flow_run_id: str | None = None
+    units: set[str] = field(default_factory=set)
+    deceased: set[str] = field(default_factory=set)
+    prior: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one source's batch did: rows per outcome, the rejected rows, and files taken in."""
+
+    source: str
+    files: int
+    rows: int
+    accepted: int
+    rejected: pd.DataFrame
+    skipped: int
+
+
+def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings: dict | None
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All rows of the files as one text frame, and one rejection per file that could not be read."""
+    frames, unreadable = [], []
+    for f in files:
+        try:
+            df = read_source(f.path, source, (mappings or {}).get(f.agency or source), campaign=ctx.campaign,
+                             agency=f.agency)
+        except (FormatError, ValueError, OSError) as exc:
+            unreadable.append({"source": source, "source_file": f.name, "source_row": 0, "unit_code": pd.NA,
+                               "column": "", "reason": "file_unreadable", "reason_label": label("file_unreadable"),
+                               "value": str(exc)[:200], "name": ""})
+            continue
+        df["source_file"] = f.name
+        frames.append(df)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return rows, pd.DataFrame(unreadable)
+
+
+def _validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
+    c, units = ctx.campaign, ctx.units
+    if source in ("roster", "school"):
+        v = validate_registrations(df, c, units=units, deceased=ctx.deceased, today=ctx.today, source=source)
+        v.accepted["kind"] = v.accepted["id_number"].isin(list(ctx.prior)).map({True: "renewal", False: "new"})
+        if source == "roster":
+            return v
+        # A school row is a registration and a payment: the payment part is checked on accepted rows only.
+        p = validate_payments(df.loc[v.accepted.index], today=ctx.today, source=source)
+        return Validated(v.accepted, pd.concat([v.rejected, p.rejected], ignore_index=True), 0, p.accepted)
+    if source in PAYMENT_SOURCES:
+        return validate_payments(df, today=ctx.today, source=source,
+                                 units=units if source == "village_cash" else None)
+    return reference.validate(df, source, ctx)
+
+
+def _store(conn: Connection, source: str, v: Validated, imports: dict[str, int], ctx: IntakeContext) -> int:
+    cid, now, run = ctx.campaign.id, ctx.now, ctx.flow_run_id
+    if source == "school":
+        count = store_registrations(conn, cid, v.accepted, imports, "school", now, run)
+        return count + store_payments(conn, cid, v.payments, imports, "school", now, run)
+    if source == "roster":
+        return store_registrations(conn, cid, v.accepted, imports, "service_window", now, run)
+    if source in PAYMENT_SOURCES:
+        return store_payments(conn, cid, v.accepted, imports, source, now, run)
+    return reference.store(conn, source, v.accepted, imports, ctx)
+
+
+def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx: IntakeContext,
+                 mappings: dict | None = None, seen: Collection[str] = ()) -> BatchResult:
+    """Take in a source's files not seen before (by hash); rejected rows are kept with reasons."""
+    fresh = [f for f in files if f.sha256 not in seen]
+    df, unreadable = _read(fresh, source, ctx, mappings)
+    v = _validate(df, source, ctx) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
+    if len(unreadable):
+        v = Validated(v.accepted, pd.concat([v.rejected, unreadable], ignore_index=True), v.skipped, v.payments)
+    imports, superseded = {}, []
+    counts = df.groupby("source_file").size() if len(df) else pd.Series(dtype="int64")
+    for f in fresh:
+        made = start_import(conn, ctx.campaign.id, source, f.name, f.sha256, int(counts.get(f.name, 0)),
+                            ctx.now, ctx.flow_run_id)
+        imports[f.name] = made.import_id
+        superseded.extend(made.supersedes)
+    if len(v.accepted):
+        _store(conn, source, v, imports, ctx)
+    delete_superseded(conn, ctx.campaign.id, superseded, ctx.now, ctx.flow_run_id)
+    record_rejections(conn, v.rejected, imports)
+    ok = v.accepted.groupby("source_file").size() if len(v.accepted) else pd.Series(dtype="int64")
+    bad = v.rejected.groupby("source_file").size() if len(v.rejected) else pd.Series(dtype="int64")
+    for name, import_id in imports.items():
+        conn.execute(update(Import).where(Import.id == import_id).values(
+            rows_accepted=int(ok.get(name, 0)), rows_rejected=int(bad.get(name, 0))))
+    return BatchResult(source, len(fresh), len(df), len(v.accepted), v.rejected, v.skipped)

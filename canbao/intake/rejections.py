@@ -1,0 +1,50 @@
+"""The rejected-rows frame: one row per rejected source row, reason coded, personal data masked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from canbao.identity import mask_id, mask_name
+from canbao.reasons import label
+
+__all__ = ["REASON_COLUMN", "REJECTED_COLUMNS", "first_reason", "rejected_frame"]
+
+REJECTED_COLUMNS = ["source", "source_file", "source_row", "unit_code", "column", "reason", "reason_label",
+                    "value", "name"]
+
+# The file column each reason points at, so an error report can name file, row and column.
+REASON_COLUMN = {
+    "name_missing": "name", "unit_unknown": "unit_code", "date_invalid": "date", "amount_invalid": "amount",
+    "category_unknown": "category", "tier_unknown": "tier", "duplicate_enrollment": "id_number",
+    "deceased": "id_number", "payment_duplicate_row": "external_ref", "reference_missing": "external_ref",
+}
+
+
+def first_reason(index: pd.Index, checks: list[tuple[str, pd.Series]]) -> pd.Series:
+    """The first failing check's reason per row (NA where all pass); checks run in the given order."""
+    reason = pd.Series(pd.NA, index=index, dtype="object")
+    for code, failed in checks:
+        take = reason.isna() & failed.fillna(False).astype(bool)
+        reason[take] = code
+    return reason
+
+
+def rejected_frame(df: pd.DataFrame, reason: pd.Series, source: str) -> pd.DataFrame:
+    """Rejected rows in the error-report shape; IDs and names masked."""
+    bad = df.loc[reason.notna()]
+    r = reason.loc[bad.index].astype(str)
+    column = r.map(lambda c: "id_number" if c.startswith("id_") else REASON_COLUMN.get(c, ""))
+    raw_id = bad["id_number"] if "id_number" in bad else pd.Series("", index=bad.index)
+    value = [mask_id(str(v)) if isinstance(v, str) else "" for v in raw_id]
+    names = bad["name"] if "name" in bad else pd.Series("", index=bad.index)
+    return pd.DataFrame({
+        "source": source,
+        "source_file": bad["source_file"].astype(str),
+        "source_row": bad["source_row"].astype("int64"),
+        "unit_code": bad["unit_code"] if "unit_code" in bad else pd.Series(pd.NA, index=bad.index),
+        "column": column.values,
+        "reason": r.values,
+        "reason_label": r.map(label).values,
+        "value": value,
+        "name": [mask_name(n) if isinstance(n, str) else "" for n in names],
+    }, index=bad.index).reset_index(drop=True)

@@ -1,0 +1,145 @@
+"""Writing validated intake batches to the ledger: imports, residents, enrollments, payments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, delete, select
+
+from canbao.ledger.bulk import insert_rows, upsert
+from canbao.ledger.schema import Audit, Enrollment, Import, Payment, Rejection, Resident
+
+__all__ = ["FileImport", "delete_superseded", "record_rejections", "start_import", "store_payments",
+           "store_registrations"]
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """An import row created for one received file, and the earlier imports it supersedes."""
+
+    import_id: int
+    supersedes: tuple[int, ...]
+
+
+def start_import(conn: Connection, campaign_id: str, source: str, file_name: str, sha256: str, rows_total: int,
+                 now: datetime, flow_run_id: str | None) -> FileImport:
+    """Record a new file; an earlier import of the same source and file name is superseded by it."""
+    earlier = conn.execute(select(Import.id).where(
+        Import.campaign_id == campaign_id, Import.source == source, Import.file_name == file_name,
+        Import.sha256 != sha256)).scalars().all()
+    new_id = conn.execute(Import.__table__.insert().values(
+        campaign_id=campaign_id, source=source, file_name=file_name, sha256=sha256, rows_total=rows_total,
+        rows_accepted=0, rows_rejected=0, imported_at=now, flow_run_id=flow_run_id,
+        supersedes_id=max(earlier) if earlier else None)).inserted_primary_key[0]
+    return FileImport(int(new_id), tuple(int(x) for x in earlier))
+
+
+def _audit(conn: Connection, campaign_id: str, action: str, table: str, rows: list[dict], now: datetime,
+           flow_run_id: str | None) -> None:
+    if rows:
+        insert_rows(conn, Audit, [{"at": now, "flow_run_id": flow_run_id, "campaign_id": campaign_id,
+                                   "action": action, "table_name": table, **r} for r in rows])
+
+
+def _jsonable(record: Mapping) -> dict:
+    return json.loads(json.dumps({k: v for k, v in record.items()}, default=str))
+
+
+def _changes(conn: Connection, table, keys: list[str], fresh: pd.DataFrame, compare: list[str],
+             where) -> list[dict]:
+    """Audit entries (before/after) for rows of `fresh` that change an existing record."""
+    old = pd.DataFrame(conn.execute(select(*[table.c[c] for c in [*keys, *compare, "import_id"]]).where(where))
+                       .mappings().all())
+    if old.empty or fresh.empty:
+        return []
+    both = fresh.merge(old, on=keys, suffixes=("", "_old"))
+    differs = pd.Series(False, index=both.index)
+    for col in compare:
+        a, b = both[col].astype("string"), both[f"{col}_old"].astype("string")
+        differs |= (a != b).fillna(a.isna() != b.isna())
+    out = []
+    for r in both[differs].to_dict("records"):
+        out.append({"record_key": "/".join(str(r[k]) for k in keys), "import_id": int(r["import_id"]),
+                    "source_file": r.get("source_file"), "source_row": int(r["source_row"]),
+                    "before": _jsonable({c: r[f"{c}_old"] for c in compare}),
+                    "after": _jsonable({c: r[c] for c in compare})})
+    return out
+
+
+def store_registrations(conn: Connection, campaign_id: str, accepted: pd.DataFrame, imports: Mapping[str, int],
+                        channel: str, now: datetime, flow_run_id: str | None) -> int:
+    """Upsert residents and enrollments of accepted registration rows; changed records are audited."""
+    if accepted.empty:
+        return 0
+    residents = accepted[["id_number", "name", "sex", "birth_date", "phone"]].drop_duplicates("id_number")
+    upsert(conn, Resident, residents, keys=["id_number"])
+    rows = pd.DataFrame({
+        "campaign_id": campaign_id, "id_number": accepted["id_number"], "unit_code": accepted["unit_code"],
+        "category": accepted["category"], "tier": accepted["tier"], "channel": channel,
+        "kind": accepted["kind"], "registered_at": accepted["registered_on"],
+        "import_id": accepted["source_file"].map(imports), "source_row": accepted["source_row"],
+        "source_file": accepted["source_file"],
+    })
+    compare = ["unit_code", "category", "tier", "channel", "kind", "registered_at"]
+    t = Enrollment.__table__
+    _audit(conn, campaign_id, "update", "enrollments",
+           _changes(conn, t, ["campaign_id", "id_number"], rows, compare, t.c.campaign_id == campaign_id),
+           now, flow_run_id)
+    return upsert(conn, Enrollment, rows.drop(columns="source_file"), keys=["campaign_id", "id_number"],
+                  update=[*compare, "import_id", "source_row"])
+
+
+def store_payments(conn: Connection, campaign_id: str, accepted: pd.DataFrame, imports: Mapping[str, int],
+                   channel: str, now: datetime, flow_run_id: str | None) -> int:
+    """Upsert accepted payment rows on (channel, external reference); changed records are audited."""
+    if accepted.empty:
+        return 0
+    rows = pd.DataFrame({
+        "campaign_id": campaign_id, "channel": channel, "external_ref": accepted["external_ref"],
+        "id_number": accepted["id_number"], "unit_code": accepted["unit_code"],
+        "amount_fen": accepted["amount_fen"], "paid_on": accepted["paid_on"],
+        "import_id": accepted["source_file"].map(imports), "source_row": accepted["source_row"],
+        "source_file": accepted["source_file"],
+    })
+    compare = ["id_number", "unit_code", "amount_fen", "paid_on"]
+    t = Payment.__table__
+    where = (t.c.campaign_id == campaign_id) & (t.c.channel == channel)
+    _audit(conn, campaign_id, "update", "payments",
+           _changes(conn, t, ["channel", "external_ref"], rows, compare, where), now, flow_run_id)
+    return upsert(conn, Payment, rows.drop(columns="source_file"), keys=["channel", "external_ref"],
+                  update=[*compare, "import_id", "source_row"])
+
+
+def delete_superseded(conn: Connection, campaign_id: str, superseded: list[int], now: datetime,
+                      flow_run_id: str | None) -> int:
+    """Remove records that only a superseded file carried (a corrected file left them out); audited."""
+    if not superseded:
+        return 0
+    removed = 0
+    for model, key in ((Enrollment, ["campaign_id", "id_number"]), (Payment, ["channel", "external_ref"])):
+        t = model.__table__
+        gone = conn.execute(select(t).where(t.c.import_id.in_(superseded))).mappings().all()
+        _audit(conn, campaign_id, "supersede", t.name, [
+            {"record_key": "/".join(str(r[k]) for k in key), "import_id": int(r["import_id"]),
+             "source_row": int(r["source_row"]), "before": _jsonable({k: v for k, v in r.items() if k != "id"})}
+            for r in gone], now, flow_run_id)
+        removed += conn.execute(delete(t).where(t.c.import_id.in_(superseded))).rowcount
+    return removed
+
+
+def record_rejections(conn: Connection, rejected: pd.DataFrame, imports: Mapping[str, int]) -> int:
+    """Store rejected rows (masked) against their imports."""
+    if rejected.empty:
+        return 0
+    rows = pd.DataFrame({
+        "import_id": rejected["source_file"].map(imports), "source_row": rejected["source_row"],
+        "column": rejected["column"], "reason": rejected["reason"], "unit_code": rejected["unit_code"],
+        "detail": rejected["reason_label"] + "：" + rejected["value"].fillna(""),
+    })
+    return insert_rows(conn, Rejection, rows)
+
+

@@ -1,0 +1,111 @@
+"""Row-by-row validation of registration and payment frames, vectorised with pandas."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from canbao.formats.amounts import parse_amount_fen, parse_dates
+from canbao.identity import check_ids
+from canbao.intake.rejections import first_reason, rejected_frame
+from canbao.policy.categories import categories_by_age
+from canbao.policy.model import Campaign
+
+__all__ = ["Validated", "validate_payments", "validate_registrations"]
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A file's rows split into accepted (typed, normalised) and rejected (reason coded)."""
+
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame
+    skipped: int = 0
+    payments: pd.DataFrame | None = None  # school rows register and pay at once
+
+
+def _blank(s: pd.Series | None, index: pd.Index) -> pd.Series:
+    if s is None:
+        return pd.Series(True, index=index)
+    return s.isna() | (s.astype("string").str.strip() == "")
+
+
+def _ids(df: pd.DataFrame, today: date) -> pd.DataFrame:
+    return check_ids(df["id_number"] if "id_number" in df else pd.Series(pd.NA, index=df.index), today=today)
+
+
+def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[str], deceased: Collection[str],
+                           today: date, source: str = "roster") -> Validated:
+    """Registration rows (roster or school) checked: ID, name, unit, date, category, tier, deceased, duplicates."""
+    ids = _ids(df, today)
+    registered, bad_date = parse_dates(df["registered_on"]) if "registered_on" in df else parse_dates(
+        df["paid_on"])
+    born = ids["birth_date"]
+    category = df["category"].astype("string").str.strip() if "category" in df else pd.Series(
+        pd.NA, index=df.index, dtype="string")
+    by_age = categories_by_age(c, born.fillna(pd.Timestamp("1970-01-01")))
+    category = category.where(~_blank(category, df.index), by_age)
+    known_categories = {k.code for k in c.contribution.categories}
+    tier_text = df["tier"].astype("string").str.strip() if "tier" in df else pd.Series(
+        pd.NA, index=df.index, dtype="string")
+    tier = pd.to_numeric(tier_text.where(~_blank(tier_text, df.index), "1"), errors="coerce")
+    reason = first_reason(df.index, [
+        ("id", ids["reason"].notna()),
+        ("name_missing", _blank(df.get("name"), df.index)),
+        ("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))),
+        ("date_invalid", bad_date),
+        ("category_unknown", ~category.isin(list(known_categories))),
+        ("tier_unknown", ~tier.isin(list(c.contribution.tiers))),
+        ("deceased", ids["id_number"].isin(list(deceased))),
+    ])
+    reason = reason.where(reason != "id", ids["reason"])
+    ok = reason.isna()
+    accepted = pd.DataFrame({
+        "id_number": ids["id_number"], "name": df["name"].astype("string").str.strip(),
+        "sex": ids["sex"], "birth_date": born, "unit_code": df["unit_code"].astype("string").str.strip(),
+        "category": category, "tier": tier.astype("Int64"), "registered_on": registered,
+        "phone": df.get("phone", pd.NA), "household": df.get("household", pd.NA),
+        "source_file": df["source_file"], "source_row": df["source_row"].astype("int64"),
+    }, index=df.index)[ok]
+    # One enrollment per person: the earliest registration wins, later ones (another village) are rejected.
+    accepted = accepted.sort_values(["registered_on", "source_file", "source_row"], kind="stable")
+    dup = accepted["id_number"].duplicated(keep="first")
+    reason.loc[dup[dup].index] = "duplicate_enrollment"
+    return Validated(accepted[~dup].sort_index(), rejected_frame(df, reason, source))
+
+
+def validate_payments(df: pd.DataFrame, *, today: date, source: str, units: Collection[str] | None = None
+                      ) -> Validated:
+    """Payment rows checked: reference, ID, amount, date, unit (where the file names one), repeated refs."""
+    skipped = pd.Series(False, index=df.index)
+    if "status" in df:
+        # Bank return files list failed deductions too: those are not payments at all.
+        skipped = df["status"].astype("string").str.contains("失败|未成功|fail", case=False, na=False)
+        df = df[~skipped]
+    ids = _ids(df, today)
+    fen, bad_amount = parse_amount_fen(df["amount"])
+    paid_on, bad_date = parse_dates(df["paid_on"])
+    ref = df["external_ref"].astype("string").str.strip()
+    checks = [
+        ("reference_missing", _blank(ref, df.index)),
+        ("id", ids["reason"].notna()),
+        ("amount_invalid", bad_amount | (fen.fillna(0) <= 0)),
+        ("date_invalid", bad_date),
+    ]
+    if units is not None and "unit_code" in df:
+        checks.append(("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))))
+    checks.append(("payment_duplicate_row", ref.duplicated(keep="first") & ref.notna()))
+    reason = first_reason(df.index, checks)
+    reason = reason.where(reason != "id", ids["reason"])
+    ok = reason.isna()
+    accepted = pd.DataFrame({
+        "external_ref": ref, "id_number": ids["id_number"],
+        "name": df["name"].astype("string").str.strip() if "name" in df else pd.NA,
+        "unit_code": df["unit_code"].astype("string").str.strip() if "unit_code" in df else pd.NA,
+        "amount_fen": fen, "paid_on": paid_on,
+        "source_file": df["source_file"], "source_row": df["source_row"].astype("int64"),
+    }, index=df.index)[ok]
+    return Validated(accepted, rejected_frame(df, reason, source), int(skipped.sum()))

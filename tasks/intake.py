@@ -1,0 +1,71 @@
+"""Tasks of the registration-and-payment intake: each a batch over files or the whole campaign."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from canbao.intake.batch import intake_batch
+from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
+from canbao.intake.inbox import InboxFile, archive, scan_inbox
+from canbao.intake.settle import settle_campaign
+from canbao.policy.load import load_campaign
+from tasks.runtime import clock_now, flow_run_id, ledger_engine
+
+__all__ = ["archive_files", "match_and_settle", "prepare_ledger", "scan", "take_in_source"]
+
+
+@task(name="prepare-ledger", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def prepare_ledger(campaign_id: str) -> None:
+    """Migrate the ledger and open the campaign with its configured units."""
+    with ledger_engine().begin() as conn:
+        open_campaign(conn, load_campaign(campaign_id), clock_now())
+
+
+@task(name="scan-inbox", cache_policy=NO_CACHE)
+def scan(inbox: str, sources: list[str]) -> list[InboxFile]:
+    """The data files waiting in the inbox."""
+    files = scan_inbox(Path(inbox), sources)
+    get_run_logger().info("%d file(s) waiting in %s", len(files), inbox)
+    return files
+
+
+@task(name="take-in-source", task_run_name="take-in-{source}", retries=1, retry_delay_seconds=10,
+      cache_policy=NO_CACHE)
+def take_in_source(campaign_id: str, source: str, files: list[InboxFile], as_of: date) -> dict:
+    """Read, validate and store one source's new files in one transaction; returns counts and rejections."""
+    c = load_campaign(campaign_id)
+    with ledger_engine().begin() as conn:
+        seen = seen_hashes(conn, campaign_id)
+        known = set(seen.loc[seen["source"] == source, "sha256"])
+        ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id())
+        result = intake_batch(conn, source, files, ctx, seen=known)
+    skipped = sum(f.sha256 in known for f in files)
+    get_run_logger().info("%s: %d new file(s), %d already taken in; %d rows, %d accepted, %d rejected",
+                          source, result.files, skipped, result.rows, result.accepted, len(result.rejected))
+    return {"source": source, "files": result.files, "already_seen": skipped, "rows": result.rows,
+            "accepted": result.accepted, "rejected": result.rejected, "bank_failed": result.skipped}
+
+
+@task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def match_and_settle(campaign_id: str):
+    """Match every payment of the campaign to its quote and set benefit starts."""
+    with ledger_engine().begin() as conn:
+        settled = settle_campaign(conn, load_campaign(campaign_id))
+    get_run_logger().info("payments changed: %d, benefit starts changed: %d", settled.payments_changed,
+                          settled.enrollments_changed)
+    return settled
+
+
+@task(name="archive-files", cache_policy=NO_CACHE)
+def archive_files(files: list[InboxFile], inbox: str) -> int:
+    """Move taken-in files to the inbox's processed folder."""
+    for f in files:
+        if f.path.exists():
+            archive(f, Path(inbox))
+    return len(files)
+
+

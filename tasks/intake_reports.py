@@ -1,0 +1,94 @@
+"""Tasks that turn an intake into outputs: reconciliation, error workbooks and UI artifacts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import select
+
+from canbao.intake.cash_limit import cash_limit_breaches
+from canbao.intake.matching import ANOMALY_OF_STATUS
+from canbao.intake.reconcile import cash_differences, unit_channel_table
+from canbao.intake.settle import Settled
+from canbao.ledger.schema import CashDeposit, Unit
+from canbao.money import fen
+from canbao.policy.load import load_campaign
+from canbao.reports.intake_report import (
+    error_workbooks,
+    reconciliation_workbook,
+    summary_markdown,
+    unit_channel_records,
+)
+from tasks.runtime import ledger_engine
+
+__all__ = ["publish_intake", "reconcile_channels", "unit_names", "write_error_workbooks"]
+
+
+def unit_names(campaign_id: str) -> dict[str, str]:
+    """Unit code → name for a campaign, from the ledger."""
+    with ledger_engine().connect() as conn:
+        return dict(conn.execute(select(Unit.code, Unit.name).where(Unit.campaign_id == campaign_id)).all())
+
+
+@task(name="reconcile-channels", cache_policy=NO_CACHE)
+def reconcile_channels(campaign_id: str, settled: Settled, output_dir: str, as_of: date) -> dict:
+    """Per unit and channel totals, cash vs deposits, the cash double limit; writes the workbook."""
+    c = load_campaign(campaign_id)
+    names = unit_names(campaign_id)
+    table = unit_channel_table(settled.enrollments, settled.payments)
+    with ledger_engine().connect() as conn:
+        t = CashDeposit.__table__
+        deposits = pd.DataFrame(conn.execute(select(t.c.unit_code, t.c.deposited_on, t.c.amount_fen)
+                                             .where(t.c.campaign_id == campaign_id)).all(),
+                                columns=["unit_code", "deposited_on", "amount_fen"])
+    pay = settled.payments
+    receipts = pay.loc[pay["channel"] == "village_cash", ["unit_code", "paid_on", "amount_fen"]]
+    cash = cash_differences(receipts, deposits)
+    breaches = pd.DataFrame(columns=["unit_code", "kind", "on", "held_fen", "days_held"])
+    if c.cash_double_limit and len(receipts):
+        breaches = cash_limit_breaches(receipts, deposits, limit_fen=fen(c.cash_double_limit.amount),
+                                       days=c.cash_double_limit.days, as_of=as_of)
+    flagged = pay[pay["status"] != "matched"]
+    path = Path(output_dir) / f"{campaign_id}_缴费对账表（内部）.xlsx"
+    reconciliation_workbook(path, f"{c.campaign.locality}{c.campaign.insurance_year}年度参保缴费对账表",
+                            table, cash, breaches, flagged, names)
+    return {"table": table, "cash": cash, "breaches": breaches, "workbook": str(path),
+            "anomalies": {ANOMALY_OF_STATUS[s]: int(n) for s, n in pay["status"].value_counts().items()
+                          if s in ANOMALY_OF_STATUS}}
+
+
+@task(name="write-error-workbooks", cache_policy=NO_CACHE)
+def write_error_workbooks(campaign_id: str, rejected: pd.DataFrame, output_dir: str) -> list[str]:
+    """Per-unit workbooks of rejected rows (reason in Chinese, IDs masked) to send back."""
+    paths = error_workbooks(rejected, unit_names(campaign_id), Path(output_dir) / "退回清单")
+    return [str(p) for p in paths]
+
+
+@task(name="publish-intake-artifacts", cache_policy=NO_CACHE)
+def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_files: list[str]) -> str:
+    """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown)."""
+    c = load_campaign(campaign_id)
+    rejected = pd.concat([b["rejected"] for b in batches if len(b["rejected"])], ignore_index=True) \
+        if any(len(b["rejected"]) for b in batches) else pd.DataFrame(columns=["reason"])
+    counts = {"新文件数": sum(b["files"] for b in batches),
+              "已导入过的文件（跳过）": sum(b["already_seen"] for b in batches),
+              "读取行数": sum(b["rows"] for b in batches), "接收行数": sum(b["accepted"] for b in batches),
+              "退回行数": len(rejected), "银行扣款失败行（不计缴费）": sum(b["bank_failed"] for b in batches)}
+    breaches = recon["breaches"]
+    extra = [f"- 现金解缴差异：{len(recon['cash'])} 个村（社区）",
+             f"- 现金双限违规：{len(breaches)} 次" if c.cash_double_limit else "- 本地区无现金双限规定",
+             f"- 退回清单：{len(error_files)} 个工作簿", f"- 对账表：`{Path(recon['workbook']).name}`"]
+    markdown = summary_markdown(f"{c.campaign.locality} 参保登记与缴费导入", counts,
+                                rejected["reason"].value_counts().to_dict(),
+                                {**recon["anomalies"], **breaches["kind"].value_counts().to_dict()}, extra)
+    create_markdown_artifact(markdown, key=f"{campaign_id}-intake-summary", description="参保登记与缴费导入汇总")
+    create_table_artifact(unit_channel_records(recon["table"], unit_names(campaign_id)),
+                          key=f"{campaign_id}-intake-units", description="各单位、各渠道登记与缴费情况")
+    return markdown
+
+
