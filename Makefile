@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint setup clean
+.PHONY: run test test-fast lint setup clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,12 +16,16 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/canbao overview
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/canbao demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 test: lint
 	$(PY) -m pytest
+
+test-fast: lint
+	$(PY) -m pytest -m "not slow and not postgres and not prefect_server"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -41,7 +41,31 @@ def _db_upgrade(args: argparse.Namespace) -> Any:
     return {"database": mask_url(url), "revision": head()}
 
 
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", default="kaijiang-2020")
+    p.add_argument("--scale", type=float, default=0.01)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--dir", default="demo", help="where the demo county's files and reports go")
+
+
+def _demo(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
+    from canbao.generate import generate
+    from canbao.policy.load import load_campaign
+    from flows.registration_payment import registration_payment
+
+    c = load_campaign(args.campaign)
+    root = Path(args.dir) / c.id
+    if not (root / "manifest.json").exists():
+        generate(c, args.scale, args.seed, root)
+    summary = registration_payment(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"))
+    return {"demo": str(root), "manifest": str(root / "manifest.json"), **summary}
+
+
 FLOW_COMMANDS = [
+    Command(("demo",), "generate a demo county (once) and run the registration-and-payment flow on it",
+            _demo_args, _demo),
     Command(("run", "registration"), "run the registration-and-payment flow locally", _registration_args,
             _run_registration),
     Command(("db", "upgrade"), "migrate the ledger (CANBAO_DATABASE_URL) to the latest revision",
