@@ -27,8 +27,15 @@ class Settled:
 
 
 def _frame(conn: Connection, stmt) -> pd.DataFrame:
+    """A query's rows as a frame, built column by column (much faster than row tuples for big results)."""
     result = conn.execute(stmt)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    keys, rows = list(result.keys()), result.fetchall()
+    columns = list(zip(*rows)) if rows else [()] * len(keys)
+    frame = pd.DataFrame({k: pd.Series(list(v), dtype="object") for k, v in zip(keys, columns)})
+    for name in ("paid_on", "registered_at", "birth_date", "benefit_start"):
+        if name in frame:  # datetime64 keeps group-bys and comparisons vectorised
+            frame[name] = pd.to_datetime(frame[name])
+    return frame
 
 
 def load_frames(conn: Connection, campaign_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -70,7 +77,7 @@ def settle_campaign(conn: Connection, c: Campaign) -> Settled:
         {e.code: e.funding_mode != "partial_subsidy" for e in c.exemptions}).fillna(False).astype(bool)
     paid_on = pd.to_datetime(paid_on).where(~exempt_full.values, pd.to_datetime(enrollments["registered_at"]))
     starts = benefit_starts(c, enrollments, paid_on)
-    fresh = enrollments.assign(benefit_start=starts.dt.date.where(starts.notna(), None))
+    fresh = enrollments.assign(benefit_start=starts)
     changed = _changed(fresh, enrollments, ["benefit_start"])
     cols = [col.name for col in Enrollment.__table__.columns if col.name != "id"]
     n_enr = upsert(conn, Enrollment, fresh.loc[changed, cols], keys=["campaign_id", "id_number"],
