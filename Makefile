@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test test-fast lint setup clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	bash scripts/system-deps.sh
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
@@ -22,6 +23,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 test: lint
+	bash scripts/system-deps.sh --render --browser
 	$(PY) -m pytest
 
 test-fast: lint

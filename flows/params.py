@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from canbao.intake.inbox import INTAKE_ORDER
 from canbao.policy.load import available_campaigns
 
-__all__ = ["AsOf", "CampaignName", "InboxDir", "OutputDir", "SourceName"]
+__all__ = ["AsOf", "CampaignList", "CampaignName", "InboxDir", "OutputDir", "SourceName", "labelled"]
+
+
+def labelled(title: str, description: str) -> Any:
+    """A Field whose Chinese title and description reach Prefect's form (Prefect 3.8 overwrites plain `title`)."""
+    return Field(title=title, description=description, json_schema_extra={"title": title, "description": description})
+
 
 # Literal over the configs present when the deployment is built: the UI shows a dropdown.
 CampaignName = Annotated[
     Literal[tuple(available_campaigns())],  # type: ignore[valid-type]
-    Field(title="参保年度活动", description="地区和参保年度，对应 configs/ 中的配置文件"),
+    labelled("参保年度活动", "地区和参保年度，对应 configs/ 中的配置文件"),
 ]
 SourceName = Literal[INTAKE_ORDER]  # type: ignore[valid-type]
-InboxDir = Annotated[str, Field(title="收件箱目录", description="每类来源一个子目录，如 roster/、bank_deduction/")]
-OutputDir = Annotated[str | None, Field(title="输出目录", description="报表和退回清单的存放目录；留空则为 out/<活动>")]
-AsOf = Annotated[date | None, Field(title="截至日期", description="留空则为今天（北京时间）")]
+InboxDir = Annotated[str, labelled("收件箱目录", "每类来源一个子目录，如 roster/、bank_deduction/")]
+OutputDir = Annotated[str | None, labelled("输出目录", "报表和退回清单的存放目录；留空则为 out/<活动>")]
+AsOf = Annotated[date | None, labelled("截至日期", "留空则为今天（北京时间）")]
+CampaignList = Annotated[
+    list[Literal[tuple(available_campaigns())]] | None,  # type: ignore[valid-type]
+    labelled("参保年度活动（可多选）", "留空则为今天所有进行中的活动"),
+]

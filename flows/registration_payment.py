@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 from prefect import flow
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from pydantic import Field
 
 from canbao.intake.inbox import INTAKE_ORDER
 from flows.params import AsOf, CampaignName, InboxDir, OutputDir, SourceName
@@ -27,10 +29,12 @@ def output_dir_for(campaign: str, output_dir: str | None) -> str:
 def registration_payment(
     campaign: CampaignName,
     inbox: InboxDir = "demo/inbox",
-    sources: list[SourceName] = list(INTAKE_ORDER),  # noqa: B006 - Prefect reads the default for the UI form
+    sources: Annotated[list[SourceName], Field(json_schema_extra={
+        "title": "导入来源", "description": "收件箱中要导入的子目录（默认全部）"})] = list(INTAKE_ORDER),  # noqa: B006
     as_of: AsOf = None,
     output_dir: OutputDir = None,
-    move_processed: bool = True,
+    move_processed: Annotated[bool, Field(json_schema_extra={
+        "title": "导入后移入 processed/", "description": "已导入的文件移到收件箱的 processed/ 目录"})] = True,
 ) -> dict:
     """Take in the inbox's new files, source by source, then match payments and reconcile the channels."""
     day = as_of or clock_today()

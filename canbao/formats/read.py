@@ -52,7 +52,8 @@ def find_header(grid: list[list[str]], variants: Mapping[str, Sequence[str]]) ->
     return best, {pos: column for column, (pos, _) in chosen.items()}
 
 
-def _frame(grid: list[list[str]], start: int, positions: dict[int, str], columns: Sequence[str]) -> pd.DataFrame:
+def _frame(grid: list[list[str]], start: int, positions: dict[int, str],
+           columns: Sequence[str]) -> pd.DataFrame:
     body = grid[start:]
     width = max((len(r) for r in body), default=0)
     body = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in body]

@@ -40,7 +40,8 @@ def village_deposits(days: list[tuple[date, int]], rng: np.random.Generator, lim
     return [(e[1], e[2]) for e in events], done
 
 
-def _walk(receipts: dict[date, int], deposits: dict[date, int], limit: int, max_days: int) -> list[tuple[str, date]]:
+def _walk(receipts: dict[date, int], deposits: dict[date, int], limit: int,
+          max_days: int) -> list[tuple[str, date]]:
     day = min(receipts)
     last = max([*receipts, *deposits]) + timedelta(days=max_days + 1)
     lots: deque[list] = deque()
@@ -67,7 +68,8 @@ def _walk(receipts: dict[date, int], deposits: dict[date, int], limit: int, max_
     return out
 
 
-def cash_breaches(receipts: pd.DataFrame, deposits: pd.DataFrame, limit_fen: int, max_days: int) -> pd.DataFrame:
+def cash_breaches(receipts: pd.DataFrame, deposits: pd.DataFrame, limit_fen: int,
+                  max_days: int) -> pd.DataFrame:
     """Breaches per village (unit_code, kind, on): one `cash_limit_days` per collection day whose cash is
     still held (first in, first out) on a morning more than `max_days` days later, and one
     `cash_limit_amount` per run of days ending with `limit_fen` or more undeposited."""

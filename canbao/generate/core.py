@@ -14,15 +14,9 @@ from canbao.generate.deposits import plan_deposits
 from canbao.generate.enroll import assign_enrollment
 from canbao.generate.exempt import assign_exemptions
 from canbao.generate.files import write_jobs
+from canbao.generate.files_lists import deceased_job, exemption_jobs
 from canbao.generate.files_money import cash_jobs, payment_jobs
-from canbao.generate.files_people import (
-    deceased_job,
-    exemption_jobs,
-    labels,
-    last_year_job,
-    roster_jobs,
-    targets_job,
-)
+from canbao.generate.files_people import labels, last_year_job, roster_jobs, targets_job
 from canbao.generate.inject import inject_defects
 from canbao.generate.manifest import Manifest, expected_counts, people_samples
 from canbao.generate.pay import base_payments
@@ -78,6 +72,7 @@ def generate(campaign: Campaign, scale: float, seed: int, out: Path, rates: Defe
     if scale <= 0:
         raise ValueError(f"scale must be above zero, got {scale}")
     c, rates, out = campaign, rates or DefectRates(), Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     population = round(c.units.population_assumed * scale)
     units = build_units(c, population, rng)

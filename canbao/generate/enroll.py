@@ -28,8 +28,9 @@ def _schools(people: pd.DataFrame, units: UnitTree, rng: np.random.Generator) ->
     s = units.schools
     school = np.full(len(people), None, dtype=object)
     age, present = people["age"].to_numpy(), people["present"].to_numpy()
-    for kinds, low, high, share in ((("primary",), 6, 11, SCHOOL_SHARE), (("secondary",), 12, 17, SCHOOL_SHARE),
-                                    (("college",), 18, 22, COLLEGE_SHARE)):
+    bands = ((("primary",), 6, 11, SCHOOL_SHARE), (("secondary",), 12, 17, SCHOOL_SHARE),
+             (("college",), 18, 22, COLLEGE_SHARE))
+    for kinds, low, high, share in bands:
         codes = s.loc[s["kind"].isin(kinds), "code"].to_numpy()
         if not len(codes) and kinds == ("primary",):
             codes = s.loc[s["kind"] == "secondary", "code"].to_numpy()
@@ -45,7 +46,8 @@ def _dates(rng: np.random.Generator, n: int, start: date, end: date) -> np.ndarr
     return np.datetime64(start, "D") + offsets
 
 
-def assign_enrollment(c: Campaign, people: pd.DataFrame, units: UnitTree, rng: np.random.Generator) -> pd.DataFrame:
+def assign_enrollment(c: Campaign, people: pd.DataFrame, units: UnitTree,
+                      rng: np.random.Generator) -> pd.DataFrame:
     """People with school, registered, renewal, tier, unit and registered_on (datetime64) added."""
     out = people.copy()
     n = len(out)

@@ -19,7 +19,8 @@ EXEMPTION_RATES = {
     "downsized_1960s": 0.001, "old_party_member": 0.0005, "temp_relief_serious_illness": 0.002,
     "family_planning_special": 0.003,
 }
-AGES = {"orphan": (0, 17), "old_party_member": (80, 200), "downsized_1960s": (75, 200), "key_entitled": (30, 200)}
+AGES = {"orphan": (0, 17), "old_party_member": (80, 200), "downsized_1960s": (75, 200),
+        "key_entitled": (30, 200)}
 UNREGISTERED_SHARE = 0.02  # people an agency lists who have not registered (fed back to the towns)
 
 
@@ -41,7 +42,8 @@ def _pick(rng: np.random.Generator, pool: np.ndarray, k: int) -> np.ndarray:
     return rng.choice(pool, size=min(k, len(pool)), replace=False) if k and len(pool) else pool[:0]
 
 
-def assign_exemptions(c: Campaign, people: pd.DataFrame, rng: np.random.Generator, two_lists: int) -> Exemptions:
+def assign_exemptions(c: Campaign, people: pd.DataFrame, rng: np.random.Generator,
+                      two_lists: int) -> Exemptions:
     """Each exemption category's list; `two_lists` registered zero-pay people also get a second list."""
     n_present = int(people["present"].sum())
     base = (people["present"] & people["school"].isna()).to_numpy()
@@ -72,7 +74,8 @@ def assign_exemptions(c: Campaign, people: pd.DataFrame, rng: np.random.Generato
             second.append((int(i), elsewhere[int(rng.integers(len(elsewhere)))]))
     lists = pd.concat([lists, pd.DataFrame(second, columns=["person", "code"])], ignore_index=True)
     rank = {e.code: (e.precedence, k) for k, e in enumerate(c.exemptions)}
-    first = lists.assign(rank=lists["code"].map(rank)).sort_values(["person", "rank"]).drop_duplicates("person")
+    ranked = lists.assign(rank=lists["code"].map(rank)).sort_values(["person", "rank"])
+    first = ranked.drop_duplicates("person")
     effective = pd.Series(None, index=people.index, dtype="object")
     effective.loc[first["person"].to_numpy()] = first["code"].to_numpy()
     return Exemptions(lists, effective, np.array([p for p, _ in second], dtype=np.int64))

@@ -26,7 +26,8 @@ def _write(job: FileJob, inbox: Path) -> str:
                   preamble=[*preamble, *job.notes])
     else:
         sheet = job.path.rsplit("/", 1)[-1].split("_")[-1].removesuffix(".xlsx")[:31]
-        write_workbook(path, {sheet or "Sheet1": job.frame}, job.title, job.notes, fen_columns=job.fen_columns)
+        write_workbook(path, {sheet or "Sheet1": job.frame}, job.title, job.notes,
+                       fen_columns=job.fen_columns)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -51,7 +52,8 @@ def _hashes(inbox: Path, jobs: list[FileJob], workers: int) -> list[str]:
     return [done[i] for i in range(len(jobs))]
 
 
-def write_jobs(inbox: Path, jobs: list[FileJob], workers: int | None = None) -> tuple[list[dict], pd.DataFrame]:
+def write_jobs(inbox: Path, jobs: list[FileJob],
+               workers: int | None = None) -> tuple[list[dict], pd.DataFrame]:
     """Write every job under `inbox`; file entries (path, source, rows, sha256) and a row ledger
     (source, file, row = the row number a person sees, plus each row's metadata). Output bytes do
     not depend on `workers` (default: up to two processes)."""
@@ -59,7 +61,8 @@ def write_jobs(inbox: Path, jobs: list[FileJob], workers: int | None = None) -> 
     hashes = _hashes(inbox, jobs, workers if workers is not None else min(2, os.cpu_count() or 1))
     files, ledgers = [], []
     for job, sha in zip(jobs, hashes, strict=True):
-        files.append({"path": f"inbox/{job.path}", "source": job.source, "rows": len(job.frame), "sha256": sha})
+        files.append({"path": f"inbox/{job.path}", "source": job.source, "rows": len(job.frame),
+                      "sha256": sha})
         first = job.banner_rows + 2  # 1-based: banners, the header, then the first data row
         ledgers.append(job.meta.assign(source=job.source, file=f"inbox/{job.path}",
                                        row=range(first, first + len(job.frame))))

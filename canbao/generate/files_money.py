@@ -15,6 +15,7 @@ __all__ = ["cash_jobs", "payment_jobs"]
 _DATES = {"school": "%Y-%m-%d", "bank_deduction": "%Y%m%d", "self_service_terminal": "%Y-%m-%d %H:%M:%S",
           "tax_app": "%Y-%m-%d %H:%M:%S", "bank_counter": "%Y/%m/%d", "service_window": "%Y-%m-%d %H:%M:%S",
           "village_cash": "%Y年%m月%d日"}
+_AMOUNTS = ("缴费金额", "扣款金额", "实缴金额", "收款金额")
 _FAILURES = np.array(["余额不足", "余额不足", "余额不足", "账户已冻结", "账户已销户"], dtype=object)
 
 
@@ -26,16 +27,17 @@ def _group_key(channel: str, rows: pd.DataFrame, units: UnitTree) -> tuple[pd.Se
         names = dict(zip(units.schools["code"], units.schools["name"], strict=True))
         return rows["unit_code"].map(names), "school/{}_学生参保缴费名单.xlsx"
     if channel in ("bank_deduction", "bank_counter"):
-        pattern = "bank_deduction/{}_批量扣款回盘.csv" if channel == "bank_deduction" else "bank_counter/{}_代收明细.xlsx"
-        return rows["bank"], pattern
+        if channel == "bank_deduction":
+            return rows["bank"], "bank_deduction/{}_批量扣款回盘.csv"
+        return rows["bank"], "bank_counter/{}_代收明细.xlsx"
     if channel == "self_service_terminal":
         return rows["paid_at"].dt.strftime("%Y%m"), "self_service_terminal/自助机缴费明细_{}.xlsx"
     if channel == "tax_app":
         return rows["paid_at"].dt.strftime("%Y%m"), "tax_app/税务APP缴费明细_{}.csv"
     if channel == "service_window":
         return rows["town"].map(towns), "service_window/{}_窗口缴费明细.xlsx"
-    key = rows["unit_code"].map(villages["town_name"]).map(safe) + "_" + rows["unit_code"].map(villages["name"]).map(safe)
-    return key, "village_cash/{}_现金收款收据.xlsx"
+    town, village = rows["unit_code"].map(villages["town_name"]), rows["unit_code"].map(villages["name"])
+    return town.map(safe) + "_" + village.map(safe), "village_cash/{}_现金收款收据.xlsx"
 
 
 def payment_jobs(payments: pd.DataFrame, people: pd.DataFrame, units: UnitTree, lab: pd.DataFrame,
@@ -45,7 +47,8 @@ def payment_jobs(payments: pd.DataFrame, people: pd.DataFrame, units: UnitTree, 
     schools = dict(zip(units.schools["code"], units.schools["name"], strict=True))
     n = len(payments)
     rows = payments.assign(
-        name=p["name"].to_numpy(), town=p["town"].to_numpy(), group=(p["group"].astype(str) + "组").to_numpy(),
+        name=p["name"].to_numpy(), town=p["town"].to_numpy(),
+        group=(p["group"].astype(str) + "组").to_numpy(),
         category=lab.loc[p.index, "category"].to_numpy(), tier=lab.loc[p.index, "tier"].to_numpy(),
         unit_name=payments["unit_code"].map(schools).to_numpy(),
         account=np.char.add("6228****", np.char.zfill(rng.integers(0, 10**4, n).astype(str), 4)),
@@ -54,7 +57,8 @@ def payment_jobs(payments: pd.DataFrame, people: pd.DataFrame, units: UnitTree, 
                                                  np.char.zfill(rng.integers(1, 4, n).astype(str), 2))),
         item="城乡居民基本医疗保险",
     )
-    rows["window"] = rows["town"].map(dict(zip(units.towns["code"], units.towns["name"], strict=True))) + "便民服务中心"
+    towns = dict(zip(units.towns["code"], units.towns["name"], strict=True))
+    rows["window"] = rows["town"].map(towns) + "便民服务中心"
     jobs = []
     for channel, mine in rows.groupby("channel", sort=True):
         key, pattern = _group_key(str(channel), mine, units)
@@ -63,10 +67,11 @@ def payment_jobs(payments: pd.DataFrame, people: pd.DataFrame, units: UnitTree, 
         for name, part in mine.groupby(key.to_numpy(), sort=True):
             part = part.sort_values(["paid_at", "external_ref"])
             path = pattern.format(safe(str(name)))
-            m = meta(part, enrolls=channel == "school", pays=part["status"] == "成功", failed=part["status"] == "失败")
+            m = meta(part, enrolls=channel == "school", pays=part["status"] == "成功",
+                     failed=part["status"] == "失败")
             encoding = {"bank_deduction": "gb18030", "tax_app": "utf-8-sig"}.get(str(channel))
             jobs.append(FileJob(str(channel), path, display(part, LAYOUTS[str(channel)]), m,
-                                fen_columns=("缴费金额", "扣款金额", "实缴金额", "收款金额"), encoding=encoding))
+                                fen_columns=_AMOUNTS, encoding=encoding))
     return jobs
 
 

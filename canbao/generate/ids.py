@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "bad_birth_date", "bad_checksum", "check_chars", "excel_mangled", "make_ids", "other_areas", "wide_or_spaced",
+    "bad_birth_date", "bad_checksum", "check_chars", "excel_mangled", "make_ids", "other_areas",
+    "wide_or_spaced",
 ]
 
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
@@ -50,7 +51,8 @@ def make_ids(area: np.ndarray, birth: np.ndarray, male: np.ndarray) -> np.ndarra
 def bad_checksum(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The IDs with a wrong check character."""
     chars = "0123456789X"
-    return np.array([x[:17] + chars[(chars.index(x[17]) + rng.integers(1, 11)) % 11] for x in ids], dtype=object)
+    shifted = [chars[(chars.index(x[17]) + rng.integers(1, 11)) % 11] for x in ids]
+    return np.array([x[:17] + ch for x, ch in zip(ids, shifted, strict=True)], dtype=object)
 
 
 def bad_birth_date(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:

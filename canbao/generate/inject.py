@@ -32,7 +32,8 @@ class Injected:
 def _pool(people: pd.DataFrame, payments: pd.DataFrame, listed: set[int]) -> np.ndarray:
     """Registered village residents on no list, with exactly one payment that went through."""
     flagged = payments.assign(bad=payments["status"] != "success")
-    rows = flagged.groupby("person").agg(n=("channel", "size"), bad=("bad", "sum"), channel=("channel", "first"))
+    rows = flagged.groupby("person").agg(n=("channel", "size"), bad=("bad", "sum"),
+                                         channel=("channel", "first"))
     single = rows[(rows["n"] == 1) & (rows["bad"] == 0) & (rows["channel"] != "school")].index.to_numpy()
     return single[people["registered"].to_numpy()[single] & ~np.isin(single, list(listed))]
 
@@ -77,8 +78,8 @@ def _second_rows(people: pd.DataFrame, units: UnitTree, roster: pd.DataFrame, ch
         other = pool.iloc[int(rng.integers(len(pool)))]
         row = roster.loc[roster["person"] == person].iloc[0].to_dict()
         later = row["registered_on"] + pd.Timedelta(days=int(rng.integers(1, 11)))
-        row.update(unit_code=other["code"], unit_name=other["name"], file_unit=other["code"], registered_on=later,
-                   outcome="duplicate_enrollment", defect="duplicate_enrollment")
+        row.update(unit_code=other["code"], unit_name=other["name"], file_unit=other["code"],
+                   registered_on=later, outcome="duplicate_enrollment", defect="duplicate_enrollment")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -113,12 +114,13 @@ def inject_defects(c: Campaign, people: pd.DataFrame, units: UnitTree, roster: p
     wide = chosen["fullwidth_or_spaces"]
     in_roster = rng.random(len(wide)) < 0.5
     roster, payments = _widen(roster, wide[in_roster], rng), _widen(payments, wide[~in_roster], rng)
-    payments = pd.concat([payments, duplicate_payments(c, people, payments, chosen["duplicate_payment"], rng)],
-                         ignore_index=True)
+    second = duplicate_payments(c, people, payments, chosen["duplicate_payment"], rng)
+    payments = pd.concat([payments, second], ignore_index=True)
     payments = wrong_amounts(payments, chosen["wrong_amount"])
     never = ~people["registered"].to_numpy() & people["school"].isna().to_numpy() & ~people["died"].to_numpy()
     never &= ~np.isin(np.arange(len(people)), list(listed))
-    chosen["orphan_payment"] = _take(rng.permutation(np.flatnonzero(never)), used, counts.get("orphan_payment", 0))
+    k = counts.get("orphan_payment", 0)
+    chosen["orphan_payment"] = _take(rng.permutation(np.flatnonzero(never)), used, k)
     payments = pd.concat([payments, orphan_payments(c, people, payments, chosen["orphan_payment"], rng)],
                          ignore_index=True)
     return Injected(roster, payments, deceased, chosen)

@@ -24,16 +24,17 @@ def _row(people: pd.DataFrame, person: int, channel: str, when: pd.Timestamp, am
     clock = pd.Timedelta(seconds=int(rng.integers(30600, 64800))) if channel in CLOCKED else pd.Timedelta(0)
     return {"person": person, "channel": channel, "paid_at": when.normalize() + clock,
             "unit_code": people.at[person, "village"], "status": "success", "amount_fen": amount,
-            "bank": "农村商业银行" if channel == "bank_counter" else None, "id_text": people.at[person, "id_number"],
-            "outcome": outcome, "repaired": False, "defect": outcome}
+            "bank": "农村商业银行" if channel == "bank_counter" else None,
+            "id_text": people.at[person, "id_number"], "outcome": outcome, "repaired": False,
+            "defect": outcome}
 
 
 def duplicate_payments(c: Campaign, people: pd.DataFrame, payments: pd.DataFrame, chosen: np.ndarray,
                        rng: np.random.Generator) -> pd.DataFrame:
     """A second payment of the same amount, 1–15 days after the first, through another channel."""
-    rows = []
+    rows, firsts = [], payments.drop_duplicates("person").set_index("person")
     for person in chosen:
-        first = payments.loc[payments["person"] == person].iloc[0]
+        first = firsts.loc[person]
         when = first["paid_at"] + pd.Timedelta(days=int(rng.integers(1, 16)))
         rows.append(_row(people, int(person), other_channel(c, first["channel"], rng), when,
                          int(first["amount_fen"]), "duplicate_payment", rng))
@@ -43,12 +44,13 @@ def duplicate_payments(c: Campaign, people: pd.DataFrame, payments: pd.DataFrame
 def wrong_amounts(payments: pd.DataFrame, chosen: np.ndarray) -> pd.DataFrame:
     """Every other chosen person pays 50 yuan less (half when that is all), the rest 50 yuan more."""
     out = payments.copy()
-    for i, person in enumerate(chosen):
-        rows = out["person"] == person
-        amount = int(out.loc[rows, "amount_fen"].iat[0])
-        under = i % 2 == 0
-        out.loc[rows, "amount_fen"] = (amount - 5000 if amount > 5000 else amount // 2) if under else amount + 5000
-        out.loc[rows, ["outcome", "defect"]] = "underpaid" if under else "overpaid"
+    rows = out["person"].isin(chosen)
+    under = out.loc[rows, "person"].map({p: i % 2 == 0 for i, p in enumerate(chosen)}).to_numpy(dtype=bool)
+    amount = out.loc[rows, "amount_fen"].to_numpy(dtype=np.int64)
+    less = np.where(amount > 5000, amount - 5000, amount // 2)
+    out.loc[rows, "amount_fen"] = np.where(under, less, amount + 5000)
+    out.loc[rows, "outcome"] = np.where(under, "underpaid", "overpaid")
+    out.loc[rows, "defect"] = out.loc[rows, "outcome"]
     return out
 
 
@@ -59,6 +61,8 @@ def orphan_payments(c: Campaign, people: pd.DataFrame, payments: pd.DataFrame, c
     rows = []
     for person in chosen:
         when = lo + (hi - lo) * float(rng.random())
-        due = due_fen(c, people.loc[[person], "category"], pd.Series([1]), pd.Series([None]), pd.Series([when]))
-        rows.append(_row(people, int(person), other_channel(c, "", rng), when, int(due[0]), "orphan_payment", rng))
+        due = due_fen(c, people.loc[[person], "category"], pd.Series([1]), pd.Series([None]),
+                      pd.Series([when]))
+        channel = other_channel(c, "", rng)
+        rows.append(_row(people, int(person), channel, when, int(due[0]), "orphan_payment", rng))
     return pd.DataFrame(rows)

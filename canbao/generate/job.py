@@ -10,7 +10,8 @@ from canbao.generate.layouts import Layout
 
 __all__ = ["META_COLUMNS", "FileJob", "display", "fmt_dates", "meta"]
 
-# Per written row: the person (-1 for none), its known outcome, repair, injected defect, and what it counts as.
+# Per written row: the person (-1 for none), its known outcome, repair, injected defect, and what it
+# counts as (an enrollment, a payment, a failed bank deduction) with its amount.
 META_COLUMNS = ["person", "outcome", "repaired", "defect", "enrolls", "pays", "failed", "amount_fen"]
 
 

@@ -80,7 +80,8 @@ def expected_counts(ledger: pd.DataFrame, cash: pd.DataFrame, exemption_persons:
         "payments": len(pays),
         "payments_by_source": _counts(pays["source"]),
         "payments_fen": int(pays["amount_fen"].sum()),
-        "payments_fen_by_source": {str(s): int(v) for s, v in pays.groupby("source")["amount_fen"].sum().items()},
+        "payments_fen_by_source": {str(s): int(v)
+                                   for s, v in pays.groupby("source")["amount_fen"].sum().items()},
         "bank_failed_rows": int(ledger["failed"].sum()),
         "exemption_persons": exemption_persons,
         "exemption_rows": int((ledger["source"] == "exemption").sum()),
@@ -91,7 +92,7 @@ def expected_counts(ledger: pd.DataFrame, cash: pd.DataFrame, exemption_persons:
 
 
 def people_samples(ledger: pd.DataFrame, people: pd.DataFrame) -> list[dict[str, Any]]:
-    """Up to SAMPLE_PER_DEFECT written rows per injected defect: file, row, defect, outcome, masked ID/name."""
+    """Up to SAMPLE_PER_DEFECT written rows per defect: file, row, defect, outcome, masked ID and name."""
     hit = ledger[ledger["defect"].notna()].sort_values(["defect", "file", "row"])
     hit = hit.groupby("defect", sort=True).head(SAMPLE_PER_DEFECT)
     out = []

@@ -8,9 +8,10 @@ __all__ = ["GIVEN_FEMALE", "GIVEN_MALE", "SURNAMES", "given_names", "place_names
 
 # Common surnames with their approximate share of the population (per cent).
 _SURNAME_TEXT = (
-    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 "
-    "于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 "
-    "尹 薛 闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 欧阳 司马"
+    "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 "
+    "邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 "
+    "陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 段 雷 侯 龙 史 陶 黎 "
+    "贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 欧阳 司马"
 )
 SURNAMES: dict[str, float] = dict(zip(
     _SURNAME_TEXT.split(),
@@ -22,10 +23,10 @@ SURNAMES: dict[str, float] = dict(zip(
      0.1, 0.1, 0.1, 0.1, 0.09, 0.09, 0.09, 0.09, 0.08, 0.08, 0.08, 0.08, 0.07, 0.07, 0.07, 0.03, 0.01],
     strict=True,
 ))
-GIVEN_MALE = list("伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林洋建国志文德海成兵春东晨峰晓亮家金永福荣"
-                  "贵生祥才发宏庆坤松云天博睿轩子梓皓泽豪诚毅彬武全兴良")
-GIVEN_FEMALE = list("芳娜敏静丽艳娟霞秀英华玲桂兰萍红燕梅琳雪婷慧莉颖倩洁欣怡佳悦思雨梦晶琴凤云珍淑芬菊琼蓉丹欢薇"
-                    "妍涵萱诗可若月瑶秋香翠莲素容")
+GIVEN_MALE = list("伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林洋建国志文德海成兵春"
+                  "东晨峰晓亮家金永福荣贵生祥才发宏庆坤松云天博睿轩子梓皓泽豪诚毅彬武全兴良")
+GIVEN_FEMALE = list("芳娜敏静丽艳娟霞秀英华玲桂兰萍红燕梅琳雪婷慧莉颖倩洁欣怡佳悦思雨梦晶琴凤"
+                    "云珍淑芬菊琼蓉丹欢薇妍涵萱诗可若月瑶秋香翠莲素容")
 _PLACE_TEXT = (
     "红星 桥头 新华 胜利 白鹤 青龙 石桥 柳林 杨柳 花园 金山 银河 东风 向阳 永安 太平 长春 和平 双河 三合 "
     "高峰 竹林 梨树 枫树 黄泥 凉水 水口 龙潭 马鞍 天星 团结 建设 民主 光明 前进 复兴 新民 新桥 石板 茶园 "
@@ -45,9 +46,12 @@ def surnames(rng: np.random.Generator, n: int) -> np.ndarray:
 def given_names(rng: np.random.Generator, male: np.ndarray) -> np.ndarray:
     """Given names of one or two characters (two for about 70%), by sex."""
     n = len(male)
-    pools = [np.array(GIVEN_FEMALE), np.array(GIVEN_MALE)]
-    first = np.where(male, pools[1][rng.integers(0, len(pools[1]), n)], pools[0][rng.integers(0, len(pools[0]), n)])
-    second = np.where(male, pools[1][rng.integers(0, len(pools[1]), n)], pools[0][rng.integers(0, len(pools[0]), n)])
+    men, women = np.array(GIVEN_MALE), np.array(GIVEN_FEMALE)
+
+    def draw() -> np.ndarray:
+        return np.where(male, men[rng.integers(0, len(men), n)], women[rng.integers(0, len(women), n)])
+
+    first, second = draw(), draw()
     two = rng.random(n) < 0.7
     return np.where(two, np.char.add(first, second), first)
 

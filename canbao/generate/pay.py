@@ -14,7 +14,8 @@ from canbao.policy.quote import quote
 
 __all__ = ["BANKS", "PAY_CHANNELS", "base_payments", "due_fen", "payment_channels"]
 
-PAY_CHANNELS = ("bank_deduction", "self_service_terminal", "tax_app", "bank_counter", "village_cash", "service_window")
+PAY_CHANNELS = ("bank_deduction", "self_service_terminal", "tax_app", "bank_counter", "village_cash",
+                "service_window")
 SHARES = {"village_cash": 0.6, "tax_app": 0.25, "self_service_terminal": 0.2, "bank_counter": 0.1,
           "service_window": 0.1}
 BANK_DEDUCTION_SHARE = 0.4  # of renewals, where the campaign collects by batch deduction
@@ -57,7 +58,8 @@ def _channels(c: Campaign, renewal: np.ndarray, rng: np.random.Generator) -> np.
     return out
 
 
-def _paid_days(c: Campaign, registered: np.ndarray, channel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _paid_days(c: Campaign, registered: np.ndarray, channel: np.ndarray,
+               rng: np.random.Generator) -> np.ndarray:
     start, end = registration_window(c)
     last = np.datetime64(end, "D")
     day = np.minimum(registered.astype("datetime64[D]") + rng.geometric(0.45, len(registered)) - 1, last)
@@ -78,8 +80,8 @@ def _cash_drives(day: np.ndarray, village: np.ndarray, registered: np.ndarray, c
     span = int((window[1] - window[0]).astype(int))
     for v in np.unique(village[cash]):
         mine = np.flatnonzero(cash & (village == v))
-        drives = np.sort(window[0] + rng.choice(span + 1, size=int(np.clip(len(mine) // 100, 2, 8)),
-                                               replace=False))
+        k = min(int(np.clip(len(mine) // 100, 2, 8)), span + 1)
+        drives = np.sort(window[0] + rng.choice(span + 1, size=k, replace=False))
         lengths = rng.integers(1, 4, len(drives))
         pick = np.searchsorted(drives, registered[mine].astype("datetime64[D]"))
         inside = pick < len(drives)
@@ -113,10 +115,11 @@ def base_payments(c: Campaign, people: pd.DataFrame, effective: pd.Series, rng: 
     retry["paid_at"] = retry["paid_at"] + pd.to_timedelta(rng.integers(2, 11, len(retry)), unit="D")
     rows = pd.concat([rows, retry], ignore_index=True)
     clock = rows["channel"].isin(["self_service_terminal", "tax_app", "bank_counter", "service_window"])
-    rows.loc[clock, "paid_at"] += pd.to_timedelta(rng.integers(8 * 3600 + 1800, 18 * 3600, int(clock.sum())), unit="s")
+    seconds = rng.integers(8 * 3600 + 1800, 18 * 3600, int(clock.sum()))
+    rows.loc[clock, "paid_at"] += pd.to_timedelta(seconds, unit="s")
     who = people.iloc[rows["person"].to_numpy()]
     rows["amount_fen"] = due_fen(c, who["category"], who["tier"], effective.iloc[rows["person"].to_numpy()],
                                  rows["paid_at"])
-    rows["bank"] = np.where(rows["channel"].isin(["bank_deduction", "bank_counter"]),
-                            np.array(BANKS, dtype=object)[rng.choice(len(BANKS), len(rows), p=_BANK_WEIGHTS)], None)
+    banks = np.array(BANKS, dtype=object)[rng.choice(len(BANKS), len(rows), p=_BANK_WEIGHTS)]
+    rows["bank"] = np.where(rows["channel"].isin(["bank_deduction", "bank_counter"]), banks, None)
     return rows[rows["amount_fen"] > 0].reset_index(drop=True)

@@ -16,10 +16,11 @@ from canbao.policy.model import Campaign
 __all__ = ["AGE_BANDS", "build_people"]
 
 # Share of people per five-year age band 0–4 … 90–95 (a rural county: many elderly, young adults away).
-AGE_BANDS = np.array([5.0, 5.5, 5.5, 5.0, 4.5, 5.0, 5.5, 5.5, 7.0, 8.5, 8.5, 7.0, 6.0, 6.0, 4.5, 3.0, 2.0, 1.0, 0.4])
+AGE_BANDS = np.array([5.0, 5.5, 5.5, 5.0, 4.5, 5.0, 5.5, 5.5, 7.0, 8.5, 8.5, 7.0, 6.0, 6.0, 4.5, 3.0, 2.0,
+                      1.0, 0.4])
 _HOUSEHOLD_SIZES = np.array([1, 2, 3, 4, 5, 6])
 _HOUSEHOLD_SHARES = np.array([0.15, 0.28, 0.22, 0.18, 0.11, 0.06])
-_PREFIX_TEXT = "130 131 132 133 135 136 137 138 139 150 151 152 155 157 158 159 180 181 182 183 186 187 188 189"
+_PREFIX_TEXT = "130 131 132 133 135 136 137 138 139 150 151 152 155 157 158 159 180 181 182 183 186 188 189"
 _PHONE_PREFIXES = np.array(_PREFIX_TEXT.split())
 MIGRANT_SHARE = 0.04
 
@@ -44,7 +45,8 @@ def build_people(c: Campaign, units: UnitTree, rng: np.random.Generator, gone: i
     """Everyone in the villages (`present`) plus `gone` people on last year's list who left or died."""
     v = units.villages
     village = np.repeat(np.arange(len(v)), v["population"].to_numpy())
-    village = np.r_[village, np.sort(rng.choice(len(v), size=gone, p=v["population"] / v["population"].sum()))]
+    weights = v["population"].to_numpy() / v["population"].sum()
+    village = np.r_[village, np.sort(rng.choice(len(v), size=gone, p=weights))]
     n = len(village)
     household, position = _households(rng, village)
     head = position == 0
@@ -63,6 +65,8 @@ def build_people(c: Campaign, units: UnitTree, rng: np.random.Generator, gone: i
     pool = np.array(other_areas(c.campaign.area_code), dtype=object)
     area[migrants] = pool[rng.integers(0, len(pool), int(migrants.sum()))]
     household_no = household - pd.Series(household).groupby(village).transform("min").to_numpy() + 1
+    phones = np.char.add(_PHONE_PREFIXES[rng.integers(0, len(_PHONE_PREFIXES), n)],
+                         np.char.zfill(rng.integers(0, 10**8, n).astype(str), 8))
     people = pd.DataFrame({
         "village": v["code"].to_numpy()[village], "town": v["town_code"].to_numpy()[village],
         "group": (rng.integers(0, 1 << 30, int(household.max(initial=-1)) + 1)[household]
@@ -71,8 +75,7 @@ def build_people(c: Campaign, units: UnitTree, rng: np.random.Generator, gone: i
         "name": np.char.add(np.where(keep, family, own).astype(str), given_names(rng, male)),
         "male": male, "birth": birth.astype("datetime64[s]"), "age": ages, "area": area,
         "id_number": make_ids(area.astype(str), birth, male),
-        "phone": np.where(ages >= 18, np.char.add(_PHONE_PREFIXES[rng.integers(0, len(_PHONE_PREFIXES), n)],
-                                                  np.char.zfill(rng.integers(0, 10**8, n).astype(str), 8)), ""),
+        "phone": np.where(ages >= 18, phones, ""),
         "present": np.arange(n) < len(village) - gone,
     })
     people["category"] = categories_by_age(c, people["birth"]).astype("str")

@@ -31,7 +31,8 @@ def unit_targets(c: Campaign, units: UnitTree, people: pd.DataFrame, scale: floa
         village = {}
         for town in units.towns.itertuples():
             mine = v[v["town_code"] == town.code]
-            village |= split_total(int(town.population), dict(zip(mine["code"], mine["population"], strict=True)))
+            weights = dict(zip(mine["code"], mine["population"], strict=True))
+            village |= split_total(int(town.population), weights)
     elif method == "split_total":
         total = round((c.units.target_total or 0) * scale)
         village = split_total(total, dict(zip(v["code"], v["population"].clip(lower=1), strict=True)))
@@ -39,7 +40,8 @@ def unit_targets(c: Campaign, units: UnitTree, people: pd.DataFrame, scale: floa
         village = {code: int(last_year.get(code, 0)) for code in v["code"]}
     school_source = last_year if method.startswith("last_year") else students
     villages = pd.DataFrame({"unit_code": v["code"], "unit_name": v["name"],
-                             "level": [_level(n, "village") for n in v["name"]], "parent_code": v["town_code"],
+                             "level": [_level(n, "village") for n in v["name"]],
+                             "parent_code": v["town_code"],
                              "target": v["code"].map(village).astype("int64")})
     town_sum = villages.groupby("parent_code")["target"].sum()
     t = units.towns

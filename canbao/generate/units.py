@@ -43,7 +43,8 @@ def _towns(c: Campaign, population: int, rng: np.random.Generator) -> pd.DataFra
     else:
         towns_df = pd.DataFrame({"code": [t.code for t in towns], "name": [t.name for t in towns]})
         given = [t.target for t in towns]
-        weights = np.array(given, float) if all(g is not None for g in given) else rng.uniform(0.5, 1.5, len(towns))
+        known = all(g is not None for g in given)
+        weights = np.array(given, float) if known else rng.uniform(0.5, 1.5, len(towns))
     split = split_total(population, dict(zip(towns_df["code"], weights.tolist(), strict=True)))
     return towns_df.assign(population=towns_df["code"].map(split).astype("int64"))
 
@@ -61,8 +62,8 @@ def _villages(c: Campaign, towns: pd.DataFrame, rng: np.random.Generator) -> pd.
             codes = [f"{town.code}{i + 1:03d}" for i in range(n)]
         weights = rng.lognormal(0.0, 0.45, len(codes))
         pops = split_total(int(town.population), dict(zip(codes, weights.tolist(), strict=True)))
-        frames.append(pd.DataFrame({"code": codes, "name": names, "town_code": town.code, "town_name": town.name,
-                                    "population": [pops[k] for k in codes],
+        frames.append(pd.DataFrame({"code": codes, "name": names, "town_code": town.code,
+                                    "town_name": town.name, "population": [pops[k] for k in codes],
                                     "groups": rng.integers(3, 13, len(codes))}))
     return pd.concat(frames, ignore_index=True)
 
@@ -72,7 +73,8 @@ def _schools(c: Campaign, towns: pd.DataFrame, taken: set[str]) -> pd.DataFrame:
     rows = [(u.code, u.name, u.parent or towns["code"].iat[0],
              "college" if re.search("大学|学院", u.name) else "secondary") for u in configured]
     short, seat = short_locality(c), towns["code"].iat[0]
-    wanted = [("实验小学", "primary"), ("第一中学", "secondary"), ("第二中学", "secondary"), ("职业中学", "secondary")]
+    wanted = [("实验小学", "primary"), ("第一中学", "secondary"), ("第二中学", "secondary"),
+              ("职业中学", "secondary")]
     has_college = any(k.code == "college_student" for k in c.contribution.categories)
     if has_college and not any(r[3] == "college" for r in rows):
         wanted.append(("职业技术学院", "college"))

@@ -53,6 +53,9 @@ def cash_limit_breaches(receipts: pd.DataFrame, deposits: pd.DataFrame, *, limit
                         as_of: date) -> pd.DataFrame:
     """Every breach per village: receipts (unit_code, paid_on, amount_fen), deposits (unit_code,
     deposited_on, amount_fen); dates as `date`. Checked up to `as_of`."""
+    receipts = receipts.assign(paid_on=pd.to_datetime(receipts["paid_on"]).dt.date)
+    if len(deposits):
+        deposits = deposits.assign(deposited_on=pd.to_datetime(deposits["deposited_on"]).dt.date)
     rows = []
     deposits_by_unit = dict(tuple(deposits.groupby("unit_code"))) if len(deposits) else {}
     empty = deposits.iloc[0:0] if len(deposits.columns) else pd.DataFrame(
