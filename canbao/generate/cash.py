@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+
+from canbao.intake.cash_limit import cash_limit_breaches
 
 __all__ = ["cash_breaches", "village_deposits"]
 
@@ -40,44 +41,11 @@ def village_deposits(days: list[tuple[date, int]], rng: np.random.Generator, lim
     return [(e[1], e[2]) for e in events], done
 
 
-def _walk(receipts: dict[date, int], deposits: dict[date, int], limit: int,
-          max_days: int) -> list[tuple[str, date]]:
-    day = min(receipts)
-    last = max([*receipts, *deposits]) + timedelta(days=max_days + 1)
-    lots: deque[list] = deque()
-    out, late, over = [], set(), False
-    while day <= last:
-        for lot_day, _ in lots:
-            if (day - lot_day).days > max_days and lot_day not in late:
-                late.add(lot_day)
-                out.append(("cash_limit_days", lot_day))
-        if day in receipts:
-            lots.append([day, receipts[day]])
-        pay = deposits.get(day, 0)
-        while pay and lots:
-            take = min(pay, lots[0][1])
-            lots[0][1] -= take
-            pay -= take
-            if not lots[0][1]:
-                lots.popleft()
-        held = sum(fen for _, fen in lots)
-        if held >= limit and not over:
-            out.append(("cash_limit_amount", day))
-        over = held >= limit
-        day += timedelta(days=1)
-    return out
-
-
 def cash_breaches(receipts: pd.DataFrame, deposits: pd.DataFrame, limit_fen: int,
                   max_days: int) -> pd.DataFrame:
-    """Breaches per village (unit_code, kind, on): one `cash_limit_days` per collection day whose cash is
-    still held (first in, first out) on a morning more than `max_days` days later, and one
-    `cash_limit_amount` per run of days ending with `limit_fen` or more undeposited."""
-    rows = []
-    by_unit = {u: g for u, g in deposits.groupby("unit_code")}
-    for unit, group in receipts.groupby("unit_code"):
-        got = group.groupby("paid_on")["amount_fen"].sum().to_dict()
-        dep = by_unit.get(unit)
-        put = dep.groupby("deposited_on")["amount_fen"].sum().to_dict() if dep is not None else {}
-        rows += [(unit, kind, on) for kind, on in _walk(got, put, limit_fen, max_days)]
-    return pd.DataFrame(rows, columns=["unit_code", "kind", "on"])
+    """Breaches per village (unit_code, kind, on), judged exactly as intake judges them, with every
+    deposit made: see `canbao.intake.cash_limit`."""
+    days = [*pd.to_datetime(receipts["paid_on"]).dt.date, *pd.to_datetime(deposits["deposited_on"]).dt.date]
+    as_of = max(days) + timedelta(days=max_days + 1)
+    found = cash_limit_breaches(receipts, deposits, limit_fen=limit_fen, days=max_days, as_of=as_of)
+    return found[["unit_code", "kind", "on"]]
