@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint setup clean
+.PHONY: run stop demo test test-fast lint setup clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -15,7 +15,16 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 
 setup: $(STAMP)
 
+# The main job: Prefect server, work pool, deployments, worker, notification block, automations and a
+# demo campaign's files, all on 127.0.0.1; prints the UI address. `make stop` stops what it started.
 run: $(STAMP)
+	bash scripts/up.sh
+
+stop:
+	bash scripts/down.sh
+
+# Without a server: print the policy tables, then generate a demo county and run the intake flow once.
+demo: $(STAMP)
 	$(VENV)/bin/canbao overview
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/canbao demo
 

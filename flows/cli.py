@@ -32,6 +32,24 @@ def _run_registration(args: argparse.Namespace) -> Any:
                                 move_processed=not args.keep_files)
 
 
+def _simulate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--scale", type=float, default=0.02, help="share of the county's population (default 0.02)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--out", help="output folder (default out/simulate/<campaign>)")
+    p.add_argument("--step-weeks", type=int, default=1, help="deliver files and report every N weeks (default 1)")
+
+
+def _run_simulate(args: argparse.Namespace) -> Any:
+    from canbao.policy.load import load_campaign
+    from flows.simulate import simulate
+
+    result = simulate(campaign=load_campaign(args.campaign).id, scale=args.scale, seed=args.seed, out=args.out,
+                      step_weeks=args.step_weeks)
+    return {k: v for k, v in result.items() if k != "log"} | {"steps_run": [f"{s['day']} {s['action']}"
+                                                                            for s in result["log"]]}
+
+
 def _db_upgrade(args: argparse.Namespace) -> Any:
     from canbao.ledger.engine import database_url, mask_url
     from canbao.ledger.migrate import head, upgrade
@@ -39,6 +57,25 @@ def _db_upgrade(args: argparse.Namespace) -> Any:
     url = database_url()
     upgrade(url)
     return {"database": mask_url(url), "revision": head()}
+
+
+def _exemption_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--inbox", required=True, help="inbox whose exemption/<agency>/ folders hold the lists")
+    p.add_argument("--as-of", type=parse_date)
+    p.add_argument("--out", help="output folder (default out/<campaign>; files go to its 免缴名单/)")
+    p.add_argument("--auto-approve", action="store_true", help="approve every list without waiting (simulations)")
+    p.add_argument("--timeout-hours", type=int, help="how long to wait for each decision (default from config)")
+    p.add_argument("--keep-files", action="store_true", help="do not move taken-in lists to processed/")
+
+
+def _run_exemptions(args: argparse.Namespace) -> Any:
+    from canbao.policy.load import load_campaign
+    from flows.exemption_handoff import exemption_handoff
+
+    return exemption_handoff(campaign=load_campaign(args.campaign).id, inbox=args.inbox, as_of=args.as_of,
+                             output_dir=args.out, auto_approve=args.auto_approve,
+                             approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files)
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
@@ -59,6 +96,9 @@ def _demo(args: argparse.Namespace) -> Any:
     root = Path(args.dir) / c.id
     if not (root / "manifest.json").exists():
         generate(c, args.scale, args.seed, root)
+    from flows.exemption_handoff import exemption_handoff  # exemption lists first: they decide what is due
+
+    exemption_handoff(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"), auto_approve=True)
     summary = registration_payment(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"))
     return {"demo": str(root), "manifest": str(root / "manifest.json"), **summary}
 
@@ -68,6 +108,10 @@ FLOW_COMMANDS = [
             _demo_args, _demo),
     Command(("run", "registration"), "run the registration-and-payment flow locally", _registration_args,
             _run_registration),
+    Command(("run", "exemptions"), "run the exemption-list handoff flow locally (waits for approval in the UI)",
+            _exemption_args, _run_exemptions),
+    Command(("simulate",), "simulate a whole campaign on a generated county (every phase, every report)",
+            _simulate_args, _run_simulate),
     Command(("db", "upgrade"), "migrate the ledger (CANBAO_DATABASE_URL) to the latest revision",
             lambda p: None, _db_upgrade),
 ]

@@ -44,8 +44,11 @@ def run_flow(campaign: str, source: Path, work: Path, url: str, monkeypatch) -> 
         shutil.rmtree(inbox)
     shutil.copytree(source / "inbox", inbox)
     monkeypatch.setenv("CANBAO_DATABASE_URL", url)
+    from flows.exemption_handoff import exemption_handoff
     from flows.registration_payment import registration_payment
 
+    # Exemption lists enter through their own flow (approved first), before payments are matched.
+    exemption_handoff(campaign=campaign, inbox=str(inbox), output_dir=str(work / "out"), auto_approve=True)
     return registration_payment(campaign=campaign, inbox=str(inbox), output_dir=str(work / "out"))
 
 

@@ -12,7 +12,9 @@ __all__ = ["INTAKE_ORDER", "PROCESSED", "InboxFile", "archive", "scan_inbox", "s
 
 PROCESSED = "processed"
 # Sources in the order they must be taken in: units and reference lists before the rows that use them.
-INTAKE_ORDER = ("targets", "last_year_roster", "deceased", "exemption", "roster", "school", "bank_deduction",
+# Exemption lists (inbox/exemption/<agency>/) are not among them: they need approval first and are taken in
+# by the exemption-handoff flow (flows/exemption_handoff.py), which writes the approved list to `exemptions`.
+INTAKE_ORDER = ("targets", "last_year_roster", "deceased", "roster", "school", "bank_deduction",
                 "self_service_terminal", "tax_app", "bank_counter", "service_window", "village_cash", "cash_deposit")
 SUFFIXES = {".xlsx", ".xls", ".csv"}
 

@@ -1,4 +1,4 @@
-"""Reference sources: unit targets, last year's insured, the deceased, exemption lists, cash deposits."""
+"""Reference sources: unit targets, last year's insured, the deceased, cash deposits."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from canbao.identity import check_ids
 from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.intake.validate import Validated
 from canbao.ledger.bulk import upsert
-from canbao.ledger.schema import CashDeposit, Exemption, PriorInsured, Resident, Unit
+from canbao.ledger.schema import CashDeposit, PriorInsured, Resident, Unit
 
 if TYPE_CHECKING:
     from canbao.intake.batch import IntakeContext
 
-__all__ = ["LEVELS", "exemption_code", "store", "validate"]
+__all__ = ["LEVELS", "store", "validate"]
 
 LEVELS = {"县": "county", "区": "county", "市": "county", "镇": "town", "街道": "town", "乡": "town",
           "村": "village", "社区": "village", "学校": "school", "county": "county", "town": "town",
@@ -26,15 +26,6 @@ LEVELS = {"县": "county", "区": "county", "市": "county", "镇": "town", "街
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
     return df[col].astype("string").str.strip() if col in df else pd.Series(pd.NA, index=df.index, dtype="string")
-
-
-def exemption_code(labels: pd.Series, ctx: IntakeContext) -> pd.Series:
-    """Exemption codes from the Chinese category labels agencies write (or the codes themselves)."""
-    table = {}
-    for e in ctx.campaign.exemptions:
-        table[e.code] = e.code
-        table[e.name] = e.code
-    return labels.map(lambda x: table.get(x, next((v for k, v in table.items() if k and x and k in x), pd.NA)))
 
 
 def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
@@ -61,9 +52,6 @@ def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
     ids = check_ids(_text(df, "id_number"), today=ctx.today)
     checks = [("id", ids["reason"].notna())]
     extra: dict[str, pd.Series] = {}
-    if source == "exemption":
-        extra["exemption"] = exemption_code(_text(df, "exemption"), ctx)
-        checks.append(("category_unknown", extra["exemption"].isna()))
     if source == "deceased":
         extra["died_on"], bad = parse_dates(_text(df, "died_on"))
         checks.append(("date_invalid", bad))
@@ -75,13 +63,6 @@ def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
                        "source_file": df["source_file"], "source_row": df["source_row"], **extra},
                       index=df.index)[reason.isna()]
     return Validated(ok, rejected_frame(df, reason, source))
-
-
-def _resolve_exemptions(ok: pd.DataFrame, ctx: IntakeContext) -> pd.DataFrame:
-    """One exemption per person: the smallest configured precedence wins (full subsidy before partial)."""
-    rank = {e.code: (e.precedence, i) for i, e in enumerate(ctx.campaign.exemptions)}
-    ranked = ok.assign(_rank=ok["exemption"].map(rank))
-    return ranked.sort_values(["_rank", "source_file", "source_row"]).drop_duplicates("id_number")
 
 
 def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, int], ctx: IntakeContext) -> int:
@@ -105,9 +86,4 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
         dead = ok.drop_duplicates("id_number")[["id_number", "name", "sex", "birth_date", "died_on"]]
         return upsert(conn, Resident, dead.rename(columns={"died_on": "deceased_on"}), keys=["id_number"],
                       update=["deceased_on"])
-    upsert(conn, Resident, people, keys=["id_number"], update=[])
-    chosen = _resolve_exemptions(ok, ctx)
-    rows = pd.DataFrame({"campaign_id": cid, "id_number": chosen["id_number"], "category": chosen["exemption"],
-                         "agency": chosen["agency"], "source_list": chosen["source_file"],
-                         "import_id": chosen["source_file"].map(imports)})
-    return upsert(conn, Exemption, rows, keys=["campaign_id", "id_number"])
+    raise ValueError(f"no reference intake for source '{source}' (exemption lists: flows/exemption_handoff.py)")

@@ -72,7 +72,8 @@ def settle_campaign(conn: Connection, c: Campaign) -> Settled:
                    update=["status", "expected_fen"]) if moved.any() else 0
     # Cover starts from the payment that settled the contribution; a fully exempt person from registration.
     settled = matched[matched["status"].isin(["matched", "overpaid"])].groupby("id_number")["paid_on"].min()
-    paid_on = enrollments["id_number"].map(settled)
+    # pandas cannot map through an empty datetime Series (it casts it to float64): no settled payment yet.
+    paid_on = enrollments["id_number"].map(settled) if len(settled) else pd.Series(pd.NaT, index=enrollments.index)
     exempt_full = enrollments.merge(exemptions, on="id_number", how="left")["exemption"].map(
         {e.code: e.funding_mode != "partial_subsidy" for e in c.exemptions}).fillna(False).astype(bool)
     paid_on = pd.to_datetime(paid_on).where(~exempt_full.values, pd.to_datetime(enrollments["registered_at"]))

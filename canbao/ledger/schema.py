@@ -247,4 +247,9 @@ class CashDeposit(Base):
     source_row: Mapped[int] = mapped_column(Integer)
 
 
+# One registration line per topic module, appended in any order (so not sorted):
+# isort: off
+from canbao.ledger import schema_alerts  # noqa: E402, F401 - registers the deadline alert log
+from canbao.ledger import schema_exemptions  # noqa: E402, F401 - registers the exemption-handoff tables
 from canbao.ledger import schema_reports  # noqa: E402, F401 - registers the report tables on Base.metadata
+from canbao.ledger import schema_settlement  # noqa: E402, F401 - registers the deadline calendar and fiscal transfers

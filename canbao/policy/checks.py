@@ -16,6 +16,7 @@ def cross_check(c: Campaign) -> list[Problem]:
     """Every cross-field problem of a campaign as (dotted.path, message)."""
     return [
         *_phases(c), *_deadlines(c), *_references(c), *_schedule(c), *_units(c), *_reporting(c),
+        *_settlement(c),
     ]
 
 
@@ -124,3 +125,40 @@ def _reporting(c: Campaign) -> list[Problem]:
     if r.warning_threshold > r.good_threshold:
         return [("reporting.warning_threshold", "warning threshold is above the good-progress threshold")]
     return []
+
+
+def _settlement(c: Campaign) -> list[Problem]:
+    s = c.settlement
+    if s is None:
+        return []
+    out: list[Problem] = []
+    agencies, deadlines = {a.code for a in c.agencies}, {d.code for d in c.deadlines}
+    levels = {x.code for x in s.subsidy_split}
+    if s.subsidy_split and sum(x.share for x in s.subsidy_split) != 1:
+        out.append(("settlement.subsidy_split", "the levels' shares do not add up to 1"))
+    if sum(x.per_town for x in s.subsidy_split) > 1:
+        out.append(("settlement.subsidy_split", "at most one level is paid per town"))
+    for i, x in enumerate(s.subsidy_split):
+        if x.payer not in agencies:
+            out.append((f"settlement.subsidy_split.{i}.payer", f"unknown agency '{x.payer}'"))
+    has_advance = any(e.funding_mode == "advance_then_settle" for e in c.exemptions)
+    has_transfer = any(line.fund_transfer > 0 for line in c.contribution.lines)
+    for i, t in enumerate(s.transfers):
+        where = f"settlement.transfers.{i}"
+        for field in ("payer", "payee"):
+            code = getattr(t, field)
+            if code is not None and code not in agencies:
+                out.append((f"{where}.{field}", f"unknown agency '{code}'"))
+        if t.deadline is not None and t.deadline not in deadlines:
+            out.append((f"{where}.deadline", f"unknown deadline '{t.deadline}'"))
+        if t.level is not None and t.level not in levels:
+            out.append((f"{where}.level", f"unknown subsidy level '{t.level}'"))
+        if t.basis == "award" and (c.award is None or s.award_by is None):
+            out.append((f"{where}.basis", "an award transfer needs 'award' and 'settlement.award_by'"))
+        if t.basis == "advance" and not has_advance:
+            out.append((f"{where}.basis", "no exemption is advance_then_settle"))
+        if t.basis == "fund_transfer" and not has_transfer:
+            out.append((f"{where}.basis", "no contribution line has a fund_transfer"))
+        if t.basis in ("fund_transfer", "award") and t.payer is None:
+            out.append((f"{where}.payer", f"basis {t.basis} needs a payer"))
+    return out

@@ -26,11 +26,15 @@ __all__ = [
     "Contribution",
     "Deadline",
     "Exemption",
+    "ExemptionHandoff",
     "LateRule",
     "OptionalCover",
     "Phase",
     "Reporting",
     "ScheduleLine",
+    "Settlement",
+    "SubsidyLevel",
+    "TransferRule",
     "Unit",
     "Units",
 ]
@@ -230,6 +234,24 @@ class Exemption(Sourced):
         return self
 
 
+class ExemptionHandoff(Strict):
+    """How exemption lists are taken in and handed off: the daily run's window, approval wait, list layouts."""
+
+    start: Day | None = Field(default=None, description="first day of the daily run (default: first phase start)")
+    end: Day | None = Field(default=None, description="last day (default: registration end or last list deadline)")
+    run_time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "08:30"
+    approval_timeout_hours: int = Field(default=72, gt=0, description="how long a list waits for a decision")
+    columns: dict[str, dict[Literal["id_number", "name", "exemption", "town", "village"], list[str]]] = Field(
+        default_factory=dict, description="agency code -> column -> extra Chinese headers of its list")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExemptionHandoff:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("start is after end")
+        return self
+
+
 class BenefitRule(Sourced):
     """One benefit-start rule; the first whose conditions all hold applies."""
 
@@ -297,6 +319,47 @@ class Award(Sourced):
     condition: str
 
 
+class SubsidyLevel(Strict):
+    """One level of government that carries a share of the fiscal subsidy."""
+
+    code: Code
+    name: str
+    share: Decimal = Field(gt=0, le=1, description="share of the whole government subsidy")
+    payer: str = Field(description="agency whose budget pays this level's share")
+    per_town: bool = Field(default=False, description="each town pays the share of its own enrollees")
+
+
+class TransferRule(Sourced):
+    """A fiscal transfer the settlement requests: what it is based on, who pays whom, by when."""
+
+    code: Code
+    name: str
+    basis: Literal["subsidy_level", "paid_on_behalf", "advance", "fund_transfer", "award"]
+    level: str | None = Field(default=None, description="subsidy_level: the code of the level")
+    payer: str | None = Field(default=None, description="agency; omitted: each town, exemption payer or settle_with")
+    payee: str
+    payer_account: str | None = None
+    payee_account: str | None = None
+    deadline: str | None = Field(default=None, description="code of the deadline that dates the transfer")
+    due: Day | None = None
+
+    @model_validator(mode="after")
+    def _one_due(self) -> TransferRule:
+        if (self.deadline is None) == (self.due is None):
+            raise ValueError("give either 'deadline' or 'due'")
+        if (self.basis == "subsidy_level") != (self.level is not None):
+            raise ValueError("'level' is required for basis subsidy_level and only for it")
+        return self
+
+
+class Settlement(Sourced):
+    """How the settlement splits the subsidy, when awards are judged, and which transfers it requests."""
+
+    subsidy_split: list[SubsidyLevel] = []
+    award_by: Day | None = Field(default=None, description="villages must meet their target by this day")
+    transfers: list[TransferRule] = []
+
+
 class Campaign(Strict):
     """One campaign: a locality's enrollment drive for one insurance year."""
 
@@ -307,11 +370,13 @@ class Campaign(Strict):
     deadlines: list[Deadline]
     contribution: Contribution
     exemptions: list[Exemption] = []
+    exemption_handoff: ExemptionHandoff | None = None
     benefit_start: BenefitStart
     channels: list[Channel]
     reporting: Reporting
     cash_double_limit: CashDoubleLimit | None = None
     award: Award | None = None
+    settlement: Settlement | None = None
     holidays: list[date] = Field(default_factory=list, description="extra non-working days")
     workdays: list[date] = Field(default_factory=list, description="extra working days")
 

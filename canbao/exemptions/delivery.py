@@ -1,0 +1,103 @@
+"""An agency's delivery: the files in `inbox/exemption/<agency>/`, read in its own layout and validated."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from canbao.exemptions.rank import resolve_people
+from canbao.formats.read import FormatError, read_source
+from canbao.identity import check_ids
+from canbao.intake.inbox import SUFFIXES, InboxFile, sha256_of
+from canbao.intake.rejections import first_reason, rejected_frame
+from canbao.policy.model import Campaign
+from canbao.reasons import label
+
+__all__ = ["SOURCE", "Delivery", "ListRows", "read_delivery", "scan_deliveries"]
+
+SOURCE = "exemption"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The files one agency has put in its inbox folder: together they are its complete current list."""
+
+    agency: str
+    files: tuple[InboxFile, ...]
+
+    @property
+    def content_sha256(self) -> str:
+        """The delivery's identity: SHA-256 over its files' hashes (order-free)."""
+        return hashlib.sha256("\n".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ListRows:
+    """A delivery's rows: one accepted row per person (best category), the rejected rows, counts."""
+
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame
+    rows: int
+    duplicates: int
+
+
+def scan_deliveries(inbox: Path, c: Campaign) -> tuple[list[Delivery], list[str]]:
+    """Deliveries waiting in `inbox/exemption/<agency>/`, by agency code; and files that were left alone."""
+    folder, confirming = Path(inbox) / SOURCE, {e.agency for e in c.exemptions}
+    stray = sorted(set(c.exemption_handoff.columns if c.exemption_handoff else {}) - confirming)
+    if stray:
+        raise ValueError(f"{c.id}: exemption_handoff.columns names agencies that confirm no list: {', '.join(stray)}")
+    if not folder.is_dir():
+        return [], []
+    found: dict[str, list[InboxFile]] = {}
+    skipped: list[str] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                       and not p.name.startswith(("~$", "."))):
+        parts = path.relative_to(folder).parts
+        if len(parts) != 2 or parts[0] not in confirming:
+            skipped.append("/".join(parts))
+            continue
+        found.setdefault(parts[0], []).append(InboxFile(SOURCE, path, sha256_of(path), parts[0]))
+    return [Delivery(agency, tuple(files)) for agency, files in sorted(found.items())], skipped
+
+
+def _unreadable(f: InboxFile, exc: Exception) -> dict:
+    return {"source": SOURCE, "source_file": f.name, "source_row": 0, "unit_code": pd.NA, "column": "",
+            "reason": "file_unreadable", "reason_label": label("file_unreadable"), "value": str(exc)[:200],
+            "name": ""}
+
+
+def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
+    """Read every file of the delivery; check IDs, names and categories; keep one row per person."""
+    columns = (c.exemption_handoff.columns if c.exemption_handoff else {}).get(d.agency)
+    frames, unreadable = [], []
+    for f in d.files:
+        try:
+            df = read_source(f.path, SOURCE, columns, campaign=c, agency=d.agency)
+        except (FormatError, ValueError, OSError) as exc:
+            unreadable.append(_unreadable(f, exc))
+            continue
+        frames.append(df.assign(source_file=f.name))
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["id_number", "name", "exemption", "town", "village", "source_file", "source_row"])
+    ids = check_ids(df["id_number"], today=today)
+    own = [e.code for e in c.exemptions if e.agency == d.agency]
+    name = df["name"].astype("string").str.strip()
+    reason = first_reason(df.index, [("id", ids["reason"].notna()), ("name_missing", name.isna() | (name == "")),
+                                     ("category_unknown", ~df["exemption"].isin(own))])
+    reason = reason.where(reason != "id", ids["reason"])
+    ok = pd.DataFrame({"id_number": ids["id_number"], "name": name, "sex": ids["sex"],
+                       "birth_date": ids["birth_date"], "exemption": df["exemption"],
+                       "town": df["town"].astype("string").str.strip(),
+                       "village": df["village"].astype("string").str.strip(),
+                       "source_file": df["source_file"], "source_row": df["source_row"].astype("int64")},
+                      index=df.index)[reason.isna()]
+    people = resolve_people(c, ok, ["source_file", "source_row"])
+    rejected = rejected_frame(df, reason, SOURCE)
+    if unreadable:
+        rejected = pd.concat([rejected, pd.DataFrame(unreadable)], ignore_index=True)
+    return ListRows(people, rejected, len(df), len(ok) - len(people))

@@ -1,0 +1,1 @@
+"""Mobilization (动员): targets per unit, the deadline calendar with owners, and pre-campaign duties."""

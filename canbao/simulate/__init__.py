@@ -1,0 +1,1 @@
+"""A whole campaign simulated: a generated county walked through its calendar on a simulated clock."""

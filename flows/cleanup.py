@@ -1,0 +1,33 @@
+"""Cleanup (扫尾): after the concentrated period, per village, who is missing, what they owe now, when cover starts."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.artifacts import create_table_artifact
+
+from flows.params import AsOf, CampaignName, OutputDir
+from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
+from tasks.intake import match_and_settle
+from tasks.reports import reports_dir
+from tasks.runtime import clock_today
+
+__all__ = ["cleanup"]
+
+
+@flow(name="cleanup", flow_run_name="{campaign}-cleanup", log_prints=True)
+def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
+    """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""
+    day = as_of or clock_today()
+    match_and_settle(campaign)  # late payments taken in since the last intake get their benefit start
+    out = reports_dir(campaign, output_dir, "扫尾", day.isoformat())
+    out.mkdir(parents=True, exist_ok=True)
+    lists = cleanup_batches(campaign, day)
+    futures = [write_town_notices.submit(campaign, b, day, str(out)) for b in lists["batches"]]
+    notices = [path for f in futures for path in f.result()]
+    summary, records = write_cleanup_summary(campaign, lists, day, str(out))
+    create_table_artifact(records, key=f"{campaign}-cleanup-{day.isoformat()}",
+                          description=f"扫尾汇总（截至{day.isoformat()}）：各单位待办人数与今日应缴金额")
+    items = lists["items"]
+    return {"campaign": campaign, "as_of": day.isoformat(), "items": items["item"].value_counts().to_dict(),
+            "due_now_fen": int(items["due_now_fen"].fillna(0).sum()), "late_payers": len(lists["late"]),
+            "notices": len(notices), "summary": summary, "output_dir": str(out)}

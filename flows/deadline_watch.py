@@ -1,0 +1,57 @@
+"""Daily deadline watch (截止事项检查): each active campaign's deadlines from the ledger; alerts and events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from prefect import flow, get_run_logger
+
+from canbao.deadlines import alert_key, alert_message, is_active, needs_alert
+from canbao.notify import load_notify_config, recipients
+from canbao.policy.load import available_campaigns, load_campaign
+from flows.params import AsOf, CampaignList, labelled
+from tasks.deadlines import emit_deadline_event, publish_deadline_table, read_deadline_states
+from tasks.notify import DeliveryFailed, deliver
+from tasks.runtime import clock_today
+
+__all__ = ["deadline_watch"]
+
+def _run_name() -> str:
+    return f"deadline-watch-{clock_today():%Y-%m-%d}"
+
+
+SendAlerts = Annotated[bool, labelled("发送通知", "向责任单位的通知渠道发送提醒和逾期通知；关闭则只记录状态、发出事件")]
+
+
+@flow(name="deadline-watch", flow_run_name=_run_name, log_prints=True)
+def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: SendAlerts = True) -> dict:
+    """For each active campaign: every deadline's state; approaching and missed ones alerted once a day.
+
+    The owner's channels are notified first, then the event is emitted, so that the automation on
+    `canbao.deadline.missed` (the second line) finds the alert already logged and sends nothing twice.
+    """
+    day = as_of or clock_today()
+    names = list(campaigns or [n for n in available_campaigns() if is_active(load_campaign(n), day)])
+    cfg = load_notify_config()
+    summary: dict[str, dict[str, int]] = {}
+    failures: list[str] = []
+    for name in names:
+        c = load_campaign(name)
+        states = read_deadline_states(name, day)
+        publish_deadline_table(name, day, states)
+        alerts = [s for s in states if needs_alert(s)]
+        for s in alerts:
+            if send:
+                message = alert_message(s)
+                try:
+                    deliver(recipients(c, s.owner, cfg), message.subject, message.body, alert_key(s), s.owner)
+                except DeliveryFailed as exc:
+                    failures.append(str(exc))
+            emit_deadline_event(s)
+        summary[name] = {state: sum(s.state == state for s in states) for state in
+                         ("done", "upcoming", "approaching", "missed", "unknown")}
+    if not names:
+        get_run_logger().info("%s: no campaign is active", day)
+    if failures:
+        raise DeliveryFailed(f"{len(failures)} alert(s) not delivered: " + "; ".join(failures))
+    return {"as_of": day.isoformat(), "campaigns": summary}

@@ -1,0 +1,66 @@
+"""Subsidy settlement (结算): statements per budget, advances to reclaim, awards, and fiscal transfers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from canbao.money import fen, format_yuan, yuan
+from canbao.settlement.confirmations import read_bank_confirmations
+from canbao.settlement.transfer_ledger import Confirmation
+from flows.params import AsOf, CampaignName, OutputDir
+from flows.phase_params import ConfirmationFile, Confirmations
+from tasks.reports import reports_dir
+from tasks.runtime import clock_today
+from tasks.settlement import compute_statements, confirm_transfers, request_transfers, write_settlement_files
+
+__all__ = ["subsidy_settlement"]
+
+_TOTALS = {"enrolled": "参保人数", "required_fen": "应筹资金", "government_fen": "财政补助",
+           "fund_transfer_fen": "基金划转",
+           "on_behalf_fen": "代缴个人缴费", "resident_fen": "个人实缴", "advances_fen": "代垫待结算",
+           "awards_fen": "村级奖励", "transfers_fen": "申请划转合计"}
+
+
+def _markdown(campaign: str, day: str, totals: dict[str, int], reconciled: bool, states: dict) -> str:
+    lines = [f"# {campaign} 财政补助结算（{day}）", "", "| 项目 | 数值 |", "|---|---|"]
+    for key, label in _TOTALS.items():
+        value = totals[key]
+        lines.append(f"| {label} | {value if key == 'enrolled' else format_yuan(yuan(value)) + ' 元'} |")
+    lines += ["", f"核对结果：{'平衡' if reconciled else '不平衡，请查看分类别核对和缴费资金核对'}",
+              f"资金划转：{', '.join(f'{k} {v}' for k, v in states.items()) or '无'}"]
+    return "\n".join(lines)
+
+
+@flow(name="subsidy-settlement", flow_run_name="{campaign}-subsidy-settlement", log_prints=True)
+def subsidy_settlement(
+    campaign: CampaignName,
+    as_of: AsOf = None,
+    output_dir: OutputDir = None,
+    confirmations: Confirmations = [],  # noqa: B006 - Prefect reads the default for the UI form
+    confirmation_file: ConfirmationFile = None,
+) -> dict:
+    """Compute the statements, request the transfers the config asks for, record confirmations, write files."""
+    day = as_of or clock_today()
+    statements = compute_statements(campaign, day)
+    stored = request_transfers(campaign, statements, day)
+    received = [Confirmation(x.code, x.confirmed_on, x.reference, None if x.amount is None else fen(x.amount))
+                for x in confirmations]
+    refused: list[dict[str, str]] = []
+    if confirmation_file:
+        from_file, refused = read_bank_confirmations(Path(confirmation_file))
+        received += from_file
+    refused += confirm_transfers(campaign, received)
+    out = reports_dir(campaign, output_dir, "结算")
+    written = write_settlement_files(campaign, statements, day, str(out))
+    totals = statements.totals()
+    create_markdown_artifact(_markdown(campaign, day.isoformat(), totals, statements.reconciled, written["states"]),
+                             key=f"{campaign}-settlement", description="财政补助结算汇总")
+    if written["transfers"]:
+        create_table_artifact(written["transfers"], key=f"{campaign}-fiscal-transfers",
+                              description="资金划转申请与到账")
+    return {"campaign": campaign, "as_of": day.isoformat(), "reconciled": statements.reconciled, **totals,
+            "transfers": written["states"], "overdue": written["overdue"], "refused": refused, **stored,
+            "files": written["files"], "output_dir": str(out)}

@@ -1,0 +1,127 @@
+"""Tasks of the exemption-list review: take in each agency's delivery, show its diff, store the decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+
+from canbao.clock import SHANGHAI
+from canbao.exemptions.decisions import Decision, claim, decide, pending_versions
+from canbao.exemptions.delivery import Delivery, read_delivery, scan_deliveries
+from canbao.exemptions.events import event_spec
+from canbao.exemptions.residents import resident_names
+from canbao.exemptions.review import review_stem, write_change_detail, write_returned_rows
+from canbao.exemptions.summary import agency_name, diff_markdown, rejection_markdown
+from canbao.exemptions.versions import record_delivery, version_diff
+from canbao.policy.load import load_campaign
+from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
+
+__all__ = ["artifact_key", "claim_review", "effective_moment", "pending_reviews", "receive_list", "record_decision",
+           "scan_lists"]
+
+
+def effective_moment(day: date) -> datetime:
+    """When something done in a run for `day` takes effect: now, or that day's start for a run about the past."""
+    return clock_now() if day >= clock_today() else datetime.combine(day, time(), SHANGHAI)
+
+
+def artifact_key(campaign: str, *parts: object) -> str:
+    """An artifact key `<campaign>-exemption-<parts>` in lowercase with dashes."""
+    return "-".join([campaign, "exemption", *(str(p).replace("_", "-") for p in parts)]).lower()
+
+
+def _shown(path: Path) -> str:
+    """A file's path as the coordinator finds it: relative to the working folder where it lies inside it."""
+    return str(path.resolve().relative_to(Path.cwd())) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+
+
+@task(name="scan-exemption-lists", cache_policy=NO_CACHE)
+def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
+    """The deliveries waiting in `inbox/exemption/<agency>/`."""
+    deliveries, skipped = scan_deliveries(Path(inbox), load_campaign(campaign))
+    logger = get_run_logger()
+    logger.info("%d agency deliveries waiting: %s", len(deliveries), ", ".join(d.agency for d in deliveries) or "-")
+    for name in skipped:
+        logger.warning("left alone (not in a folder named after an agency that confirms a list): %s", name)
+    return deliveries
+
+
+@task(name="receive-exemption-list", task_run_name="receive-{delivery.agency}", retries=1, retry_delay_seconds=10,
+      cache_policy=NO_CACHE)
+def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str) -> dict[str, Any] | None:
+    """Record a new delivery as the agency's next list version; None when these files came before."""
+    c = load_campaign(campaign)
+    rows = read_delivery(delivery, c, as_of)
+    with ledger_engine().begin() as conn:
+        got = record_delivery(conn, campaign, delivery, rows, effective_moment(as_of), flow_run_id())
+    if got is None:
+        get_run_logger().info("%s: this delivery was taken in before", delivery.agency)
+        return None
+    if len(rows.rejected):
+        stem = review_stem(Path(out), c, got.agency, got.version)
+        write_returned_rows(Path(f"{stem}_退回行.xlsx"), c, got.agency, rows.rejected)
+    emit_event(**event_spec(c, "received", [got.agency], {"agency": got.agency, "version": got.version,
+                                                           "base_version": got.base_version, **got.counts}))
+    get_run_logger().info("%s: version %d received, %s", got.agency, got.version, got.counts)
+    return {"agency": got.agency, "version": got.version, "counts": got.counts}
+
+
+@task(name="pending-exemption-reviews", cache_policy=NO_CACHE)
+def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
+    """Every list version awaiting a decision, with its diff markdown (masked) and change-detail workbook."""
+    c = load_campaign(campaign)
+    reviews = []
+    with ledger_engine().connect() as conn:
+        for v in pending_versions(conn, campaign):
+            diff = version_diff(conn, campaign, v["agency"], v["version"], v["base_version"])
+            names = resident_names(conn, list(diff["id_number"]))
+            stem = review_stem(Path(out), c, v["agency"], v["version"])
+            book = write_change_detail(Path(f"{stem}_变动明细（内部）.xlsx"), c, diff, names)
+            markdown = diff_markdown(c, v, diff, names, _shown(book))
+            title = f"免缴对象名单待审核：{agency_name(c, v['agency'])} 第{v['version']}版"
+            create_markdown_artifact(markdown, key=artifact_key(campaign, v["agency"], f"v{v['version']}"),
+                                     description=title)
+            moved = any(v["diff"].get(k, 0) for k in ("new", "changed", "removed", "deceased"))
+            reviews.append({"agency": v["agency"], "version": v["version"], "markdown": markdown,
+                            "persons": v["persons"], "unchanged": v["base_version"] is not None and not moved,
+                            "base_version": v["base_version"]})
+    return reviews
+
+
+@task(name="claim-exemption-review", cache_policy=NO_CACHE)
+def claim_review(campaign: str, agency: str, version: int, timeout_seconds: int) -> bool:
+    """Note that this run waits for the decision; False while another run still waits for it."""
+    now = clock_now()
+    with ledger_engine().begin() as conn:
+        return claim(conn, campaign, agency, version, flow_run_id(), now + timedelta(seconds=timeout_seconds), now)
+
+
+@task(name="record-exemption-decision", task_run_name="decide-{agency}-v{version}", retries=1, cache_policy=NO_CACHE)
+def record_decision(campaign: str, agency: str, version: int, decision: Decision, as_of: date,
+                    out: str) -> dict[str, Any] | None:
+    """Store the decision; a rejection goes back to the agency as a notice file, an artifact and an event."""
+    c = load_campaign(campaign)
+    with ledger_engine().begin() as conn:
+        done = decide(conn, campaign, agency, version, decision, effective_moment(as_of))
+    if done is None:
+        get_run_logger().warning("%s version %d was decided or superseded meanwhile", agency, version)
+        return None
+    payload = {"agency": agency, "version": version, "status": done["status"], "excluded": done["excluded"]}
+    if done["status"] == "rejected":
+        notice = rejection_markdown(c, agency, version, done["reason"], done["files"])
+        Path(f"{review_stem(Path(out), c, agency, version)}_退回说明.md").write_text(notice, encoding="utf-8")
+        create_markdown_artifact(notice, key=artifact_key(campaign, agency, "rejected"),
+                                 description=f"免缴对象名单退回：{agency_name(c, agency)} 第{version}版")
+        payload["reason"] = done["reason"]
+    emit_event(**event_spec(c, "rejected" if done["status"] == "rejected" else "approved", [agency], payload))
+    if done["unmatched"]:
+        get_run_logger().warning("exclusions that matched nobody on the list: %s", ", ".join(done["unmatched"]))
+    get_run_logger().info("%s version %d: %s", agency, version, done["status"])
+    return done
+

@@ -1,0 +1,171 @@
+"""The exemption-handoff flow under Prefect: automatic approval, then the real pause/resume approval path."""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from exemption_data import CAMPAIGN, PEOPLE, civil_v1, civil_v2, disabled_v1, ids, write_list
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterName
+from prefect.events.filters import EventFilter, EventNameFilter
+from prefect.input.run_input import keyset_from_base_key
+from sqlalchemy import select
+
+from canbao.ledger.engine import make_engine
+from canbao.ledger.queries import snapshot
+from canbao.ledger.schema import Exemption
+from canbao.ledger.schema_exemptions import ExemptionList
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+FULL_ID = re.compile(r"\d{17}[\dX]")
+
+
+@pytest.fixture
+def ledger(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("CANBAO_CLOCK", "2019-10-20T09:00:00")
+    monkeypatch.setenv("CANBAO_APPROVAL_POLL_SECONDS", "1")
+    return sqlite_url
+
+
+def run(tmp_path: Path, **kwargs: Any) -> dict:
+    from flows.exemption_handoff import exemption_handoff
+
+    return exemption_handoff(campaign=CAMPAIGN, inbox=str(tmp_path / "inbox"), output_dir=str(tmp_path / "out"),
+                             **kwargs)
+
+
+def exemptions(url: str) -> dict[str, str]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(Exemption.id_number, Exemption.category)).all())
+    engine.dispose()
+    return found
+
+
+def take_snapshot(url: str) -> dict:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        snap = snapshot(conn, CAMPAIGN)
+    engine.dispose()
+    return snap
+
+
+def events(prefix: str, expected: int, timeout: float = 20) -> list:
+    """Events named `prefix…`, once at least `expected` of them reached the server."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with get_client(sync_client=True) as client:
+            found = client.read_events(EventFilter(event=EventNameFilter(prefix=[prefix])), limit=50).events
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def test_auto_approved_lists_are_consolidated_handed_off_and_rerun_changes_nothing(ledger: str,
+                                                                                    tmp_path: Path) -> None:
+    write_list(tmp_path / "inbox", "civil_affairs", civil_v1())
+    write_list(tmp_path / "inbox", "disabled_federation", disabled_v1())
+    first = run(tmp_path, auto_approve=True)
+    assert [d["status"] for d in first["decided"]] == ["approved", "approved"]
+    assert first["exemption_persons"] == 6 and first["handoff"]["batch"] == 1
+    assert first["handoff"]["paid_on_behalf_fen"] == 4 * 25000 + 2 * 12500
+    assert not list((tmp_path / "inbox" / "exemption").rglob("*.xlsx"))  # moved to processed/
+    files = [Path(f) for f in first["handoff"]["files"]]
+    assert any("公示" in f.name for f in files) and any("代缴请款明细" in f.name for f in files)
+    assert any("特殊群体未参保" in f.name for f in files)  # Kaijiang: special groups at 100%
+    before = take_snapshot(ledger)
+    again = run(tmp_path, auto_approve=True)
+    assert again["received"] == [] and again["decided"] == [] and again["handoff"]["batch"] is None
+    assert take_snapshot(ledger) == before
+
+    write_list(tmp_path / "inbox", "civil_affairs", civil_v2(), name="资助参保名单（更新）.xlsx")
+    second = run(tmp_path, auto_approve=True)
+    assert second["received"][0]["version"] == 2 and second["handoff"]["batch"] == 2
+    assert exemptions(ledger) == dict(zip(ids("A1", "A2", "A3", "A4", "A6", "A7", "A8"), [
+        "severe_disability", "tekun", "orphan", "tekun", "severe_disability", "dibao", "dibao"]))
+    names = {e.event for e in events("canbao.exemption.", 8)}
+    assert names == {"canbao.exemption.received", "canbao.exemption.approved", "canbao.exemption.handed-off"}
+    handed = events("canbao.exemption.handed-off", 2)
+    assert {r.id for e in handed for r in e.related} >= {"canbao.agency.civil_affairs", "canbao.agency.tax"}
+    assert all(e.resource.id == "canbao.campaign.kaijiang-2020" for e in handed)
+    assert not any(FULL_ID.search(str(e.payload)) for e in handed)
+
+
+def start_in_thread(tmp_path: Path, **kwargs: Any) -> tuple[threading.Thread, dict]:
+    """Run the flow in a thread (with this thread's Prefect settings) and return where its result lands."""
+    box: dict = {}
+    context = contextvars.copy_context()
+
+    def target() -> None:
+        try:
+            box["result"] = context.run(run, tmp_path, **kwargs)
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, box
+
+
+def paused_run(since: float, thread: threading.Thread, box: dict, timeout: float = 60) -> Any:
+    """The newest exemption-handoff flow run once it is Paused."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline and thread.is_alive():
+            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="exemption")),
+                                         limit=50)
+            for r in runs:
+                if r.state and r.state.is_paused() and r.created.timestamp() >= since - 1:
+                    return r
+            time.sleep(0.5)
+    raise AssertionError(f"the flow never paused for approval: {box}")
+
+
+def test_coordinator_approves_with_exclusions_then_rejects_through_pause_and_resume(ledger: str,
+                                                                                    tmp_path: Path) -> None:
+    write_list(tmp_path / "inbox", "civil_affairs", civil_v1())
+    since = time.time()
+    thread, box = start_in_thread(tmp_path, approval_timeout_hours=1)
+    flow_run = paused_run(since, thread, box)
+    keyset = keyset_from_base_key(f"paused-{flow_run.state.state_details.pause_key}")
+    assert flow_run.state.state_details.pause_key == "civil-affairs-v1"
+    with get_client(sync_client=True) as client:
+        description = client.read_flow_run_input(flow_run.id, keyset["description"])
+        schema = client.read_flow_run_input(flow_run.id, keyset["schema"])
+        assert "第1版" in description and "新增 5 人" in description and not FULL_ID.search(description)
+        assert "审核结果" in schema and "剔除人员" in schema
+        refused = client.resume_flow_run(flow_run.id, run_input={"decision": "随便"})
+        assert refused.status.value == "REJECT"
+        ok = client.resume_flow_run(flow_run.id, run_input={
+            "decision": "剔除部分人员后通过", "exclusions": [ids("A4")[0], "8"], "reviewer": "王科长"})
+        assert ok.status.value == "ACCEPT"
+    thread.join(60)
+    assert "error" not in box, box.get("error")
+    assert box["result"]["decided"] == [{"agency": "civil_affairs", "version": 1,
+                                         "status": "approved_with_exclusions", "excluded": 2}]
+    assert exemptions(ledger) == dict(zip(ids("A1", "A2", "A3"), ["dibao", "tekun", "orphan"]))
+
+    write_list(tmp_path / "inbox", "civil_affairs", civil_v2())
+    since = time.time()
+    thread, box = start_in_thread(tmp_path, approval_timeout_hours=1)
+    flow_run = paused_run(since, thread, box)
+    with get_client(sync_client=True) as client:
+        client.resume_flow_run(flow_run.id, run_input={"decision": "退回", "reason": "黄志刚已死亡，请核实"})
+        state = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id])))[0]
+    thread.join(60)
+    assert box["result"]["decided"][0]["status"] == "rejected", state
+    assert exemptions(ledger) == dict(zip(ids("A1", "A2", "A3"), ["dibao", "tekun", "orphan"]))
+    engine = make_engine(ledger)
+    with engine.connect() as conn:
+        reason = conn.execute(select(ExemptionList.reason).where(ExemptionList.version == 2)).scalar_one()
+    engine.dispose()
+    assert reason == "黄志刚已死亡，请核实" and PEOPLE["A8"][1] == "黄志刚"
+    rejected = events("canbao.exemption.rejected", 1)
+    assert rejected[0].payload["agency"] == "civil_affairs" and rejected[0].payload["version"] == 2
