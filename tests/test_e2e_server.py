@@ -105,7 +105,9 @@ def test_scheduler_creates_upcoming_runs_at_shanghai_times(stack: Stack) -> None
         times = wait_until(lambda d=d: upcoming(d), timeout=60, what=d["name"])
         assert times[0] > datetime.now(UTC)
         if d["name"] == "deadline-watch" or d["name"].startswith("exemption-handoff"):  # daily at 08:30
-            assert len(times) >= 3 and all((t.hour, t.minute) == (8, 30) for t in times), (d["name"], times)
+            # a shifted handoff window may have only a day or two left; the watch runs for ever
+            assert len(times) >= (3 if d["name"] == "deadline-watch" else 1), (d["name"], times)
+            assert all((t.hour, t.minute) == (8, 30) for t in times), (d["name"], times)
             assert all((b - a) == timedelta(days=1) for a, b in pairwise(times))
         elif d["name"].startswith("weekly-report"):
             assert all((t.weekday(), t.hour, t.minute) == (0, 9, 0) for t in times), (d["name"], times)
