@@ -6,8 +6,8 @@
 #
 # Start installs PostgreSQL when its binaries are missing (apt-get), runs initdb in a fresh temp dir as
 # the postgres user (PostgreSQL refuses to run as root), listens on 127.0.0.1 at a free port with the
-# socket dir inside the temp dir, and creates role canbao/canbao (CREATEDB, so tests can make a database
-# each) owning database canbao. The temp dir is written to $CANBAO_PG_STATE_FILE
+# socket dir inside the temp dir, and creates role canbao/canbao (CREATEDB and SUPERUSER, so tests can make a
+# database each and drop it WITH (FORCE) whoever holds it) owning database canbao; autovacuum is off. The temp dir is written to $CANBAO_PG_STATE_FILE
 # (default /tmp/canbao-postgres.path) for `stop`. Durability is off (fsync, synchronous_commit,
 # full_page_writes) because the data is thrown away; CANBAO_PG_OPTS replaces those server options
 # (CANBAO_PG_OPTS= for the durable defaults).
@@ -17,7 +17,7 @@ set -euo pipefail
 PG_VERSION=${PG_VERSION:-15}
 PGBIN=${PGBIN:-/usr/lib/postgresql/$PG_VERSION/bin}
 STATE_FILE=${CANBAO_PG_STATE_FILE:-/tmp/canbao-postgres.path}
-PG_OPTS=${CANBAO_PG_OPTS--c fsync=off -c synchronous_commit=off -c full_page_writes=off}
+PG_OPTS=${CANBAO_PG_OPTS--c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off}
 
 log() { echo "postgres.sh: $*" >&2; }
 
@@ -87,7 +87,7 @@ start() {
     fi
     echo "$dir" >"$STATE_FILE"
     as_pg "$PGBIN/psql" -q -h "$dir/sock" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-        -c "CREATE ROLE canbao LOGIN CREATEDB PASSWORD 'canbao'" \
+        -c "CREATE ROLE canbao LOGIN CREATEDB SUPERUSER PASSWORD 'canbao'" \
         -c "CREATE DATABASE canbao OWNER canbao" >&2
     log "PostgreSQL $PG_VERSION on 127.0.0.1:$port, dir $dir (stop: bash .ci/postgres.sh stop $dir)"
     echo "postgresql+psycopg://canbao:canbao@127.0.0.1:$port/canbao"
