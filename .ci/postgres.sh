@@ -7,8 +7,8 @@
 # Start installs PostgreSQL when its binaries are missing (apt-get), runs initdb in a fresh temp dir as
 # the postgres user (PostgreSQL refuses to run as root), listens on 127.0.0.1 at a free port with the
 # socket dir inside the temp dir, and creates role canbao/canbao (CREATEDB and SUPERUSER, so tests can make a
-# database each and drop it WITH (FORCE) whoever holds it) owning database canbao; autovacuum is off. The temp dir is written to $CANBAO_PG_STATE_FILE
-# (default /tmp/canbao-postgres.path) for `stop`. Durability is off (fsync, synchronous_commit,
+# database each and drop it WITH (FORCE) whoever holds it) owning database canbao; autovacuum is off.
+# The temp dir is written to $CANBAO_PG_STATE_FILE (default /tmp/canbao-postgres.path) for `stop`. Durability is off (fsync, synchronous_commit,
 # full_page_writes) because the data is thrown away; CANBAO_PG_OPTS replaces those server options
 # (CANBAO_PG_OPTS= for the durable defaults).
 # Everything but the URL goes to stderr.
