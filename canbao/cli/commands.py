@@ -7,6 +7,7 @@ from typing import Any
 
 from canbao.cli.app import CliError, Command, parse_date
 from canbao.identity import check_id
+from canbao.policy.admission import Admission, PaymentRefused
 from canbao.policy.benefit_start import benefit_start
 from canbao.policy.deadlines import deadline_calendar
 from canbao.policy.load import ConfigError, check_config, load_campaign, resolve
@@ -65,6 +66,26 @@ def _benefit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paid-on", required=True, type=parse_date)
     p.add_argument("--born", type=parse_date)
     p.add_argument("--insured-years", default="", help="comma-separated years, e.g. 2018,2019")
+    p.add_argument("--category", help="contribution category (cover period and rules may depend on it)")
+
+
+def _refuse(admission: Admission | None) -> None:
+    """A payment the notice does not allow ends the command with its reason code and Chinese reason."""
+    if admission is not None and admission.outcome == "refused":
+        raise PaymentRefused(admission)
+
+
+def _quote(args: argparse.Namespace) -> Any:
+    q = quote(_campaign(args.campaign), args.category, args.tier, args.exemption, args.paid_on)
+    _refuse(q.admission)
+    return q.to_json()
+
+
+def _benefit(args: argparse.Namespace) -> Any:
+    got = benefit_start(_campaign(args.campaign), args.enrollment, args.paid_on, args.born,
+                        _years(args.insured_years), args.category)
+    _refuse(got.admission)
+    return got.to_json()
 
 
 def _years(text: str) -> list[int]:
@@ -81,11 +102,10 @@ def _targets(args: argparse.Namespace) -> Any:
 COMMANDS: list[Command] = [
     Command(("config", "check"), "validate campaign configs",
             lambda p: p.add_argument("paths", nargs="+", metavar="PATH"), _config_check),
-    Command(("quote",), "contribution due for a resident", _quote_args,
-            lambda a: quote(_campaign(a.campaign), a.category, a.tier, a.exemption, a.paid_on).to_json()),
-    Command(("benefit-start",), "when cover begins", _benefit_args,
-            lambda a: benefit_start(_campaign(a.campaign), a.enrollment, a.paid_on, a.born,
-                                    _years(a.insured_years)).to_json()),
+    Command(("quote",), "contribution due for a resident (refused outside the payment window)", _quote_args,
+            _quote),
+    Command(("benefit-start",), "when cover begins (refused outside the window or after the cover period)",
+            _benefit_args, _benefit),
     Command(("deadlines",), "the campaign's deadline calendar", _with_campaign,
             lambda a: [d.to_json() for d in deadline_calendar(_campaign(a.campaign))]),
     Command(("targets",), "unit targets from the config", _with_campaign, _targets),

@@ -53,6 +53,8 @@ def assign_exemptions(c: Campaign, people: pd.DataFrame, rng: np.random.Generato
     for e in c.exemptions:
         low, high = AGES.get(e.code, (0, 200))
         fits = base & free & (age >= low) & (age <= high)
+        if e.categories:  # a group the notice limits to some categories (Yuzhong 一(二)3: college students)
+            fits &= people["category"].isin(e.categories).to_numpy()
         count = max(1, round(EXEMPTION_RATES.get(e.code, 0.002) * n_present))
         off = round(count * UNREGISTERED_SHARE)
         chosen = np.r_[_pick(rng, np.flatnonzero(fits & registered), count - off),

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from canbao.policy.model import BenefitRule, Campaign
+from canbao.policy.admission import Admission, admit_cover, admit_payment, cover_period
+from canbao.policy.assumptions import Assumption, assumptions_of
+from canbao.policy.model import BenefitRule, Campaign, Sourced
 from canbao.policy.quote import PolicyError
 
 __all__ = ["BenefitStart", "add_months", "benefit_start"]
@@ -18,15 +20,22 @@ EnrollmentKind = Literal["renewal", "new"]
 
 @dataclass(frozen=True)
 class BenefitStart:
-    """When cover begins and which rule said so."""
+    """When cover begins (None: the payment is refused, see `admission`) and which rule said so."""
 
-    benefit_start: date
+    benefit_start: date | None
     rule: str
     source: str
+    cover_end: date | None = None
+    admission: Admission = Admission("accepted")
+    assumed: tuple[Assumption, ...] = ()
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, object]:
         """As the CLI prints it."""
-        return {"benefit_start": self.benefit_start.isoformat(), "rule": self.rule, "source": self.source}
+        return {"benefit_start": self.benefit_start.isoformat() if self.benefit_start else None,
+                "rule": self.rule, "source": self.source,
+                "cover_end": self.cover_end.isoformat() if self.cover_end else None,
+                "admission": self.admission.to_json(), "needs_proof": self.admission.needs_proof,
+                "assumed": [a.to_json() for a in self.assumed]}
 
 
 def add_months(d: date, months: int) -> date:
@@ -36,8 +45,11 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def _matches(r: BenefitRule, kind: str, paid_on: date, born: date | None, insured: set[int]) -> bool:
+def _matches(r: BenefitRule, kind: str, paid_on: date, born: date | None, insured: set[int],
+             category: str | None) -> bool:
     if r.enrollment != "any" and r.enrollment != kind:
+        return False
+    if r.categories and category not in r.categories:
         return False
     if r.paid_from and paid_on < r.paid_from:
         return False
@@ -62,15 +74,26 @@ def _start(r: BenefitRule, paid_on: date, born: date | None) -> date:
 
 
 def benefit_start(c: Campaign, kind: str, paid_on: date, born: date | None = None,
-                  insured_years: Iterable[int] = ()) -> BenefitStart:
-    """The benefit start for an enrollment paid on `paid_on`; never before the insurance year starts."""
+                  insured_years: Iterable[int] = (), category: str | None = None) -> BenefitStart:
+    """The benefit start for an enrollment paid on `paid_on`; never before the category's cover period starts.
+
+    Outside the payment window, or when cover could only start after the cover period, the start is None and
+    `admission` says why (refused); a mid-year payment that needs proof keeps its start, flagged needs_proof.
+    """
     if kind not in ("renewal", "new"):
         raise PolicyError(f"enrollment must be 'renewal' or 'new', not '{kind}'")
     if born is not None and born > paid_on:
         raise PolicyError(f"born {born} is after the payment date {paid_on}")
     insured = set(insured_years)
-    year_start = c.benefit_start.year_start
+    first, last, period = cover_period(c, category)
     for r in c.benefit_start.rules:
-        if _matches(r, kind, paid_on, born, insured):
-            return BenefitStart(max(_start(r, paid_on, born), year_start), r.name, r.source)
+        if _matches(r, kind, paid_on, born, insured, category):
+            start = max(_start(r, paid_on, born), first)
+            used: list[tuple[str, Sourced]] = [(f"benefit_start.{r.name}", r)]
+            used += [(f"cover_period.{','.join(period.categories)}", period)] if period is not None else []
+            admission = admit_payment(c, paid_on, category, kind, born)
+            if admission.outcome != "refused":
+                admission = admit_cover(c, category, start) or admission
+            refused = admission.outcome == "refused"
+            return BenefitStart(None if refused else start, r.name, r.source, last, admission, assumptions_of(used))
     raise PolicyError(f"campaign {c.id}: no benefit-start rule covers a {kind} enrollment paid on {paid_on}")

@@ -24,16 +24,21 @@ __all__ = [
     "Channel",
     "Component",
     "Contribution",
+    "CoverPeriod",
     "Deadline",
     "Exemption",
     "ExemptionHandoff",
     "LateRule",
     "OptionalCover",
     "Phase",
+    "ProofRule",
     "Reporting",
+    "RuleCutoff",
     "ScheduleLine",
+    "SchoolTargets",
     "Settlement",
     "SubsidyLevel",
+    "TownShare",
     "TransferRule",
     "Unit",
     "Units",
@@ -43,7 +48,7 @@ CATEGORY_CODES = ("resident", "elderly", "non_employed", "minor", "college_stude
 EXEMPTION_CODES = (
     "dibao", "tekun", "three_nos", "orphan", "key_entitled", "severe_disability",
     "registered_low_income", "hardship_worker_family", "downsized_1960s", "old_party_member",
-    "temp_relief_serious_illness", "family_planning_special",
+    "temp_relief_serious_illness", "family_planning_special", "hardship_college_student",
 )
 FUNDING_MODES = ("none", "full_subsidy", "partial_subsidy", "advance_then_settle")
 
@@ -101,6 +106,13 @@ class Unit(Strict):
     source: str | None = None
 
 
+class SchoolTargets(Sourced):
+    """How schools' targets are set (Rucheng 二: their students, as counted by the education bureau)."""
+
+    basis: Literal["student_count", "last_year_enrolled"]
+    agency: str = Field(description="agency whose count is authoritative")
+
+
 class Units(Strict):
     """The locality's unit tree and how its targets are set."""
 
@@ -110,6 +122,7 @@ class Units(Strict):
     note: str | None = None
     source: str | None = None
     items: list[Unit] = []
+    school_targets: SchoolTargets | None = None
 
 
 class Phase(Sourced):
@@ -121,6 +134,15 @@ class Phase(Sourced):
     end: date
 
 
+class RuleCutoff(Strict):
+    """Who a dated rule change affects: residents still unpaid (renewals only, or some categories)."""
+
+    population: Literal["unpaid", "unpaid_renewals"]
+    categories: list[str] = Field(default_factory=list, description="only these categories; empty: all")
+    who: str = Field(description="Chinese name of the affected group, e.g. 续保人员")
+    consequence: str = Field(description="Chinese: what happens to them after the date")
+
+
 class Deadline(Sourced):
     """A dated duty: what is due, from whom."""
 
@@ -129,6 +151,7 @@ class Deadline(Sourced):
     kind: Literal[
         "registration", "payment", "exemption_list", "exemption_entry", "publicity", "training",
         "targets", "report", "posting", "batch_confirmation", "settlement", "fiscal_transfer",
+        "rule_cutoff", "data_handoff",
     ]
     owner: str
     due: str
@@ -137,6 +160,7 @@ class Deadline(Sourced):
     end: Day | None = None
     adjust: Literal["none", "next_working_day", "previous_working_day"] = "none"
     warn_working_days: int = Field(default=3, ge=0)
+    cutoff: RuleCutoff | None = Field(default=None, description="rule_cutoff: who the rule change affects")
 
     @model_validator(mode="after")
     def _one_date_shape(self) -> Deadline:
@@ -182,9 +206,10 @@ class ScheduleLine(Sourced):
 
 
 class LateRule(Sourced):
-    """After `after`, a payer also pays the fiscal subsidy standard himself."""
+    """After `after`, a payer of one of `categories` (all if empty) also pays the fiscal subsidy standard himself."""
 
     after: date
+    categories: list[str] = Field(default_factory=list, description="categories it applies to; empty: all")
     adds: Literal["government_subsidy"] = "government_subsidy"
     subsidy_standard: Yuan
 
@@ -222,6 +247,8 @@ class Exemption(Sourced):
     subsidy: Yuan | None = Field(default=None, description="partial_subsidy: yuan paid per person")
     special_group: bool = Field(default=False, description="counted in the 100% special-group goal")
     precedence: int = 100
+    categories: list[str] = Field(default_factory=list, description="contribution categories it applies to")
+    local_hukou: bool = Field(default=False, description="only for residents with the locality's hukou")
 
     @model_validator(mode="after")
     def _mode_fields(self) -> Exemption:
@@ -257,6 +284,7 @@ class BenefitRule(Sourced):
 
     name: str
     enrollment: Literal["renewal", "new", "any"] = "any"
+    categories: list[str] = Field(default_factory=list, description="only these categories; empty: all")
     paid_from: Day | None = None
     paid_by: Day | None = None
     newborn_within_days: int | None = Field(default=None, ge=0)
@@ -274,11 +302,33 @@ class BenefitRule(Sourced):
         return self
 
 
+class CoverPeriod(Sourced):
+    """A cover period other than the insurance year, for some categories (Yuzhong 一(二)2: academic year)."""
+
+    categories: list[str] = Field(min_length=1)
+    start: Day
+    end: Day
+
+
+class ProofRule(Sourced):
+    """Payments in a period that are enrollments only with proof (Kaijiang 三(二)): they wait as needs_proof."""
+
+    name: str
+    enrollment: Literal["renewal", "new", "any"] = "any"
+    categories: list[str] = Field(default_factory=list, description="only these categories; empty: all")
+    paid_from: Day
+    paid_by: Day | None = None
+    newborns_exempt: bool = Field(default=True, description="no proof for someone born after the period ended")
+    proofs: list[str] = Field(default_factory=list, description="the proofs the notice accepts, in Chinese")
+
+
 class BenefitStart(Strict):
-    """Benefit-start rules: ordered, first match wins; never before the year starts."""
+    """Benefit-start rules: ordered, first match wins; never before the cover period starts."""
 
     year_start: date
     rules: list[BenefitRule] = Field(min_length=1)
+    cover_periods: list[CoverPeriod] = []
+    proof: list[ProofRule] = []
 
 
 class Channel(Sourced):
@@ -352,12 +402,21 @@ class TransferRule(Sourced):
         return self
 
 
+class TownShare(Sourced):
+    """Towns whose per-town level carries another share (Haimen 二: 江心沙、海永镇 at the lowest ratio)."""
+
+    towns: list[str] = Field(min_length=1, description="unit codes of the towns")
+    share: Decimal = Field(ge=0, le=1, description="the per-town level's share for these towns")
+    balance: str = Field(description="level code whose share takes up the difference")
+
+
 class Settlement(Sourced):
     """How the settlement splits the subsidy, when awards are judged, and which transfers it requests."""
 
     subsidy_split: list[SubsidyLevel] = []
     award_by: Day | None = Field(default=None, description="villages must meet their target by this day")
     transfers: list[TransferRule] = []
+    town_shares: list[TownShare] = []
 
 
 class Campaign(Strict):

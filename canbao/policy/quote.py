@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 
 from canbao.money import format_yuan
+from canbao.policy.admission import Admission, admit_payment
+from canbao.policy.assumptions import Assumption, assumptions_of
 from canbao.policy.model import Campaign, Exemption
 
-__all__ = ["ComponentShare", "PolicyError", "Quote", "quote"]
+__all__ = ["ComponentShare", "PolicyError", "Quote", "late_applies", "quote"]
 
 ZERO = Decimal(0)
 
@@ -50,6 +52,9 @@ class Quote:
     fund_transfer: Decimal
     components: list[ComponentShare] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    assumed: tuple[Assumption, ...] = ()
+    admission: Admission | None = None  # None: no payment date given
+    conditions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """The quote as the CLI prints it: amounts as decimal strings."""
@@ -71,6 +76,10 @@ class Quote:
                 for c in self.components
             ],
             "rules": self.rules,
+            "conditions": self.conditions,
+            "assumed": [a.to_json() for a in self.assumed],
+            "admission": self.admission.to_json() if self.admission else None,
+            "needs_proof": bool(self.admission and self.admission.needs_proof),
         }
 
 
@@ -84,6 +93,12 @@ def _exemption(c: Campaign, code: str | None) -> Exemption | None:
     raise PolicyError(f"campaign {c.id} has no exemption '{code}' (known: {known})")
 
 
+def late_applies(c: Campaign, category: str, paid_on: date | None) -> bool:
+    """Whether a payment on `paid_on` carries the late surcharge: after the date, for the rule's categories only."""
+    late = c.contribution.late
+    return bool(late and paid_on and paid_on > late.after and (not late.categories or category in late.categories))
+
+
 def quote(c: Campaign, category: str, tier: int = 1, exemption: str | None = None,
           paid_on: date | None = None) -> Quote:
     """The contribution quote for a category, tier, exemption and payment date."""
@@ -94,9 +109,16 @@ def quote(c: Campaign, category: str, tier: int = 1, exemption: str | None = Non
     if tier not in k.tiers:
         raise PolicyError(f"campaign {c.id} has no tier {tier} (known: {', '.join(map(str, k.tiers))})")
     ex = _exemption(c, exemption)
+    conditions = [f"须具有{c.campaign.locality}户籍（{ex.source}）"] if ex is not None and ex.local_hukou else []
+    if ex is not None and ex.categories and category not in ex.categories:
+        # Someone listed under a group the notice limits to other categories gets no subsidy from it.
+        category_names = {x.code: x.name for x in k.categories}
+        conditions.append(f"{ex.name}只适用于{'、'.join(category_names.get(x, x) for x in ex.categories)}（{ex.source}），"
+                          f"{category_names.get(category, category)}不享受")
+        ex = None
     names = {x.code: x.name for x in k.components}
     lines = [x for x in k.lines if x.category == category and x.tier == tier]
-    late = bool(k.late and paid_on and paid_on > k.late.after)
+    late = late_applies(c, category, paid_on)
     rules = [f"{x.component}: {x.source}" for x in lines]
     shares: list[tuple[str, Decimal, Decimal, Decimal]] = [
         (x.component, x.individual, x.government, x.fund_transfer) for x in lines]
@@ -111,6 +133,9 @@ def quote(c: Campaign, category: str, tier: int = 1, exemption: str | None = Non
     if ex is not None:
         on_behalf = min(ex.subsidy, individual) if ex.funding_mode == "partial_subsidy" and ex.subsidy else individual
         rules.append(f"exemption {ex.code} ({ex.funding_mode}): {ex.source}")
+    used = [(f"contribution.{x.category}.tier{x.tier}.{x.component}", x) for x in lines]
+    used += [("contribution.late", k.late)] if late and k.late else []
+    used += [(f"exemption.{ex.code}", ex)] if ex is not None else []
     components, left = [], on_behalf
     for code, ind, gov, transfer in shares:
         part = min(ind, left)
@@ -123,4 +148,6 @@ def quote(c: Campaign, category: str, tier: int = 1, exemption: str | None = Non
         settle_with=ex.settle_with if ex else None,
         government_subsidy=sum((s[2] for s in shares), ZERO),
         fund_transfer=sum((s[3] for s in shares), ZERO), components=components, rules=rules,
+        assumed=assumptions_of(used), conditions=conditions,
+        admission=admit_payment(c, paid_on, category) if paid_on is not None else None,
     )
