@@ -49,7 +49,10 @@ def test_every_assumption_says_why(campaign):
     c = load_campaign(campaign)
     k = c.contribution
     sourced = [*c.phases, *c.deadlines, *k.categories, *k.lines, *c.exemptions, *c.benefit_start.rules,
-               *c.channels, c.reporting, *k.optional, *([k.late] if k.late else [])]
+               *c.channels, c.reporting, *k.optional, *([k.late] if k.late else []),
+               *c.benefit_start.cover_periods, *c.benefit_start.proof,
+               *(c.settlement.town_shares if c.settlement else []),
+               *([c.units.school_targets] if c.units.school_targets else [])]
     for item in sourced:
         assert item.source.strip()
         if item.assumed:
@@ -218,6 +221,12 @@ def test_phase_list(campaign, codes):
      d(2019, 11, 15), True),
     ("rucheng-2020", "exemption_verified", "exemption_entry", "villages", d(2019, 11, 25), True),
     ("rucheng-2020", "advance_settlement", "settlement", "finance", d(2019, 12, 31), True),
+    # Rucheng 二: school targets are their students per the education bureau; 五(二)3: the tax and medical
+    # insurance bureaus enter exempt persons (villages only verify).
+    ("rucheng-2020", "school_student_counts", "data_handoff", "education", d(2019, 11, 15), True),
+    ("rucheng-2020", "exemption_entry_tax", "exemption_entry", "tax", d(2019, 11, 25), True),
+    ("rucheng-2020", "exemption_entry_medical_insurance", "exemption_entry", "medical_insurance",
+     d(2019, 11, 25), True),
     # Kaijiang: townships and county by 2019-12-20, period ends 12-25.
     ("kaijiang-2020", "township_entry_done", "registration", "towns", d(2019, 12, 20), False),
     ("kaijiang-2020", "county_batches_confirmed", "batch_confirmation", "medical_insurance",
@@ -237,6 +246,9 @@ def test_phase_list(campaign, codes):
     ("haimen-2020", "registration_payment_end", "payment", "towns", d(2019, 12, 20), False),
     ("haimen-2020", "students_registered", "registration", "schools", d(2019, 12, 20), False),
     ("haimen-2020", "towns_fiscal_transfer", "fiscal_transfer", "towns", d(2020, 6, 30), False),
+    # Haimen 九: late payment opens 2020-01-01; continuity cutoff 2020-03-31 (rule changes, not duties).
+    ("haimen-2020", "late_payment_opens", "rule_cutoff", "villages", d(2020, 1, 1), False),
+    ("haimen-2020", "continuity_cutoff", "rule_cutoff", "villages", d(2020, 3, 31), False),
     *[("haimen-2020", f"exemption_list_{a}", "exemption_list", a, d(2019, 11, 30), True)
       for a in ("civil_affairs", "trade_union", "veterans_affairs", "disabled_federation", "organization",
                 "poverty_office", "health_commission")],
@@ -249,6 +261,7 @@ def test_phase_list(campaign, codes):
     ("yuzhong-2021", "community_publicity", "publicity", "towns", d(2020, 11, 10), False),
     ("yuzhong-2021", "concentrated_end", "payment", "towns", d(2020, 12, 20), False),
     ("yuzhong-2021", "late_enrollment_end", "payment", "tax", d(2021, 9, 30), False),
+    ("yuzhong-2021", "late_price_change", "rule_cutoff", "towns", d(2021, 6, 30), False),  # 一(二)1
     ("yuzhong-2021", "exemption_list_medical_insurance", "exemption_list", "medical_insurance",
      d(2020, 11, 10), True),
     ("yuzhong-2021", "exemption_list_health_commission", "exemption_list", "health_commission",
@@ -261,6 +274,9 @@ def test_phase_list(campaign, codes):
     ("wujin-2020", "exemption_enrolled_feedback", "exemption_entry", "hrss", d(2019, 11, 15), True),
     ("wujin-2020", "exemption_identity_checked", "exemption_entry", "towns", d(2019, 11, 30), True),
     ("wujin-2020", "concentrated_period_end", "payment", "towns", d(2019, 12, 20), True),
+    # Wujin 三2: HR registration and bank-account data to the tax bureau, which sets up batch deduction.
+    ("wujin-2020", "renewal_data_to_tax", "data_handoff", "hrss", d(2019, 9, 30), True),
+    ("wujin-2020", "batch_deduction_agreements", "data_handoff", "tax", d(2019, 10, 10), True),
     *[("wujin-2020", f"exemption_list_{a}", "exemption_list", a, d(2019, 10, 10), True)
       for a in ("civil_affairs", "disabled_federation", "veterans_affairs", "poverty_office")],
 ])
@@ -286,7 +302,7 @@ def test_ranged_deadline(campaign, code, kind, owner, start, end, assumed):
 
 
 @pytest.mark.parametrize(("campaign", "count"), [
-    ("wujin-2020", 11), ("rucheng-2020", 10), ("kaijiang-2020", 9), ("haimen-2020", 12), ("yuzhong-2021", 11),
+    ("wujin-2020", 13), ("rucheng-2020", 13), ("kaijiang-2020", 9), ("haimen-2020", 14), ("yuzhong-2021", 12),
 ])
 def test_deadline_count(campaign, count):
     """Every deadline of a config is one of the rows above: nothing unlisted slips in."""
@@ -430,6 +446,8 @@ EXEMPTIONS = [
     ("yuzhong-2021", "severe_disability", "medical_insurance", "partial_subsidy", "finance", None, 280, True),
     ("yuzhong-2021", "family_planning_special", "health_commission", "partial_subsidy", "finance", None, 280,
      False),
+    ("yuzhong-2021", "hardship_college_student", "medical_insurance", "partial_subsidy", "finance", None, 250,
+     False),  # 一(二)3: 家庭经济困难在校大学生
 ]
 
 
@@ -507,13 +525,16 @@ RULES = {
         ("any", d(2019, 12, 21), None, None, [], "months_after_payment", None, None, 6),
     ],
     "yuzhong-2021": [
+        ("any", None, d(2020, 12, 20), None, [], "fixed", d(2020, 9, 1), None, None),  # college students
+        ("any", d(2020, 12, 21), None, None, [], "days_after_payment", None, 0, None),  # college students
         ("any", None, d(2020, 12, 20), None, [], "fixed", d(2021, 1, 1), None, None),
         ("any", d(2020, 12, 21), None, None, [], "days_after_payment", None, 0, None),
     ],
 }
 RULE_ASSUMED = {
     "kaijiang-2020": [False, False, False, False], "rucheng-2020": [True, False],
-    "haimen-2020": [False, True, False], "wujin-2020": [True, True], "yuzhong-2021": [True, True],
+    "haimen-2020": [False, True, False], "wujin-2020": [True, True],
+    "yuzhong-2021": [True, True, True, True],
 }
 
 
@@ -660,3 +681,72 @@ def test_unparseable_yaml_names_the_file(tmp_path):
     path.write_text("campaign: [unclosed\n", encoding="utf-8")
     loaded, problems = check_config(path)
     assert loaded is None and len(problems) == 1 and problems[0].startswith(f"{path}:")
+
+
+# ------------------------------------------------------------------- rules issue 10 adds (each by clause)
+
+def test_yuzhong_late_surcharge_is_for_ordinary_residents_only():
+    """一(二)1 adds the fiscal subsidy standard after 2021-06-30 for 普通居民; 一(二)2 has no late clause."""
+    late = load_campaign("yuzhong-2021").contribution.late
+    assert (late.after, late.categories, late.source) == (d(2021, 6, 30), ["resident"], "一(二)1")
+    assert late.subsidy_standard == 580 and late.assumed
+
+
+def test_yuzhong_college_students_cover_the_academic_year():
+    """一(二)2: 2020年9月至2021年8月学年度."""
+    b = load_campaign("yuzhong-2021").benefit_start
+    period = one(b.cover_periods, source="一(二)2")
+    assert (period.categories, period.start, period.end) == (["college_student"], d(2020, 9, 1), d(2021, 8, 31))
+    assert [r.categories for r in b.rules] == [["college_student"], ["college_student"], [], []]
+
+
+def test_yuzhong_hardship_college_students_only_for_college_students():
+    e = one(load_campaign("yuzhong-2021").exemptions, code="hardship_college_student")
+    assert e.categories == ["college_student"] and "一(二)3" in e.source and e.assumed and e.note
+
+
+def test_kaijiang_mid_year_enrollment_needs_proof():
+    """三(二): after the period (ends 2019-12-25) only with proof of one of the named reasons."""
+    (rule,) = load_campaign("kaijiang-2020").benefit_start.proof
+    assert (rule.paid_from, rule.paid_by, rule.enrollment, rule.source) == (d(2019, 12, 26), None, "any", "三(二)")
+    assert len(rule.proofs) == 5 and "刑满释放" in rule.proofs and rule.newborns_exempt
+
+
+def test_kaijiang_special_groups_need_county_hukou():
+    """二(一): 具有我县户籍的特困人员…孤儿; dibao (二(二)) has no such condition."""
+    c = load_campaign("kaijiang-2020")
+    assert {e.code for e in c.exemptions if e.local_hukou} == {
+        "tekun", "key_entitled", "severe_disability", "registered_low_income", "orphan"}
+    assert not any(e.local_hukou for n in CAMPAIGNS if n != "kaijiang-2020" for e in load_campaign(n).exemptions)
+
+
+def test_haimen_jiangxinsha_and_haiyong_at_the_lowest_town_ratio():
+    """二: 江心沙、海永镇暂按区镇最低民生支出负担比例承担; the ratios themselves are assumed."""
+    s = load_campaign("haimen-2020").settlement
+    (shares,) = s.town_shares
+    names = {u.code: u.name for u in load_campaign("haimen-2020").units.items}
+    assert sorted(names[t] for t in shares.towns) == ["江心沙农场", "海永镇"]
+    town = one(s.subsidy_split, code="town")
+    assert shares.share < town.share and shares.balance == "city" and shares.source == "二" and shares.assumed
+
+
+def test_rucheng_school_targets_are_students_per_the_education_bureau():
+    t = load_campaign("rucheng-2020").units.school_targets
+    assert (t.basis, t.agency, t.source) == ("student_count", "education", "二")
+
+
+@pytest.mark.parametrize(("campaign", "code", "population", "categories", "warn"), [
+    ("haimen-2020", "late_payment_opens", "unpaid", [], 5),
+    ("haimen-2020", "continuity_cutoff", "unpaid_renewals", [], 10),
+    ("yuzhong-2021", "late_price_change", "unpaid", ["resident"], 10),
+])
+def test_rule_cutoffs_say_whom_they_affect(campaign, code, population, categories, warn):
+    x = one(load_campaign(campaign).deadlines, code=code)
+    assert x.cutoff is not None and (x.cutoff.population, x.cutoff.categories) == (population, categories)
+    assert x.warn_working_days == warn and x.cutoff.who and x.cutoff.consequence
+
+
+@pytest.mark.parametrize("campaign", CAMPAIGNS)
+def test_only_rule_cutoffs_carry_a_cutoff(campaign):
+    for x in load_campaign(campaign).deadlines:
+        assert (x.kind == "rule_cutoff") == (x.cutoff is not None), x.code
