@@ -16,6 +16,7 @@ from canbao.policy.quote import PolicyError
 __all__ = ["BenefitStart", "add_months", "benefit_start"]
 
 EnrollmentKind = Literal["renewal", "new"]
+ACCEPTED = Admission("accepted")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class BenefitStart:
     rule: str
     source: str
     cover_end: date | None = None
-    admission: Admission = Admission("accepted")
+    admission: Admission = ACCEPTED
     assumed: tuple[Assumption, ...] = ()
 
     def to_json(self) -> dict[str, object]:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from canbao.policy.model import Campaign
+from canbao.policy.rule_checks import rule_problems
 
 __all__ = ["cross_check"]
 
@@ -16,7 +17,7 @@ def cross_check(c: Campaign) -> list[Problem]:
     """Every cross-field problem of a campaign as (dotted.path, message)."""
     return [
         *_phases(c), *_deadlines(c), *_references(c), *_schedule(c), *_units(c), *_reporting(c),
-        *_settlement(c),
+        *_settlement(c), *rule_problems(c),
     ]
 
 
@@ -162,3 +163,4 @@ def _settlement(c: Campaign) -> list[Problem]:
         if t.basis in ("fund_transfer", "award") and t.payer is None:
             out.append((f"{where}.payer", f"basis {t.basis} needs a payer"))
     return out
+

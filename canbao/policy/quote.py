@@ -112,9 +112,9 @@ def quote(c: Campaign, category: str, tier: int = 1, exemption: str | None = Non
     conditions = [f"须具有{c.campaign.locality}户籍（{ex.source}）"] if ex is not None and ex.local_hukou else []
     if ex is not None and ex.categories and category not in ex.categories:
         # Someone listed under a group the notice limits to other categories gets no subsidy from it.
-        category_names = {x.code: x.name for x in k.categories}
-        conditions.append(f"{ex.name}只适用于{'、'.join(category_names.get(x, x) for x in ex.categories)}（{ex.source}），"
-                          f"{category_names.get(category, category)}不享受")
+        cat_names = {x.code: x.name for x in k.categories}
+        only = "、".join(cat_names.get(x, x) for x in ex.categories)
+        conditions.append(f"{ex.name}只适用于{only}（{ex.source}），{cat_names.get(category, category)}不享受")
         ex = None
     names = {x.code: x.name for x in k.components}
     lines = [x for x in k.lines if x.category == category and x.tier == tier]
