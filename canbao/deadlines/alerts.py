@@ -44,7 +44,10 @@ def needs_alert(s: DeadlineState) -> bool:
 
 def alert_message(s: DeadlineState) -> Message:
     """The Chinese subject and body (aggregates only, never personal data)."""
-    if s.state == "missed":
+    if s.kind == "rule_cutoff":
+        when = "今天" if s.working_days == 0 else f"还剩{s.working_days}个工作日"
+        subject = f"【规则变化提醒】{s.locality}：{s.name}（{s.due_on:%Y-%m-%d}，{when}）"
+    elif s.state == "missed":
         subject = f"【参保逾期】{s.locality}：{s.name}已于{s.due_on:%Y-%m-%d}到期，逾期{s.working_days}个工作日"
     else:
         left = "今天到期" if s.working_days == 0 else f"还剩{s.working_days}个工作日"

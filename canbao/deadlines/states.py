@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
+import pandas as pd
 from sqlalchemy import Connection
 
+from canbao.deadlines.cutoffs import cutoff_evidence, cutoff_people
 from canbao.deadlines.evidence import evidence
 from canbao.deadlines.occurrences import Due, current_dues
 from canbao.policy.calendar import WorkCalendar
@@ -50,8 +53,10 @@ def classify(done: bool | None, due_on: date, day: date, warn: int, cal: WorkCal
     return ("approaching" if left <= warn else "upcoming"), left
 
 
-def _state(conn: Connection, c: Campaign, due: Due, day: date, cal: WorkCalendar) -> DeadlineState:
-    found = evidence(conn, c, due)
+def _state(conn: Connection, c: Campaign, due: Due, day: date, cal: WorkCalendar,
+           people: Callable[[], pd.DataFrame]) -> DeadlineState:
+    # A rule cutoff is no duty: its "evidence" is how many residents the rule change will affect.
+    found = cutoff_evidence(c, due, day, people) if due.entry.kind == "rule_cutoff" else evidence(conn, c, due)
     state, days = classify(found.done, due.on, day, due.warn_working_days, cal)
     e = due.entry
     return DeadlineState(c.id, c.campaign.locality, e.code, e.name, e.kind, e.owner, e.owner_name, e.due, due.on,
@@ -60,5 +65,5 @@ def _state(conn: Connection, c: Campaign, due: Due, day: date, cal: WorkCalendar
 
 def deadline_states(conn: Connection, c: Campaign, day: date) -> list[DeadlineState]:
     """Every deadline occurrence that matters on `day` (see `current_dues`), in date order."""
-    cal = work_calendar(c)
-    return [_state(conn, c, due, day, cal) for due in current_dues(c, day)]
+    cal, people = work_calendar(c), cutoff_people(conn, c)
+    return [_state(conn, c, due, day, cal, people) for due in current_dues(c, day)]

@@ -75,12 +75,14 @@ def benefit_starts(c: Campaign, enrollments: pd.DataFrame, paid_on: pd.Series) -
         "kind": enrollments["kind"].astype(str), "day": when, "born": born.where(young),
         "years": enrollments["insured_years"].fillna("").astype(str)
         if "insured_years" in enrollments else "",
+        "category": enrollments["category"].astype(str),
     }, index=enrollments.index)[when.notna()]
     starts: dict[tuple, pd.Timestamp] = {}
-    for kind, day, birth, years in keys.drop_duplicates().itertuples(index=False, name=None):
+    for kind, day, birth, years, category in keys.drop_duplicates().itertuples(index=False, name=None):
         insured = [int(y) for y in years.split(",") if y.strip()]
-        got = benefit_start(c, kind, day.date(), None if pd.isna(birth) else birth.date(), insured)
-        starts[(kind, day, birth, years)] = pd.Timestamp(got.benefit_start)
+        # A refused payment (outside the window, or cover only after the year) has no start (NaT).
+        got = benefit_start(c, kind, day.date(), None if pd.isna(birth) else birth.date(), insured, category)
+        starts[(kind, day, birth, years, category)] = pd.Timestamp(got.benefit_start)
     values = [starts[k] for k in keys.itertuples(index=False, name=None)]
     out = pd.Series(pd.NaT, index=enrollments.index, dtype="datetime64[us]")
     out.loc[keys.index] = pd.to_datetime(pd.Series(values, index=keys.index, dtype="object"))

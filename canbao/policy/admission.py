@@ -75,9 +75,14 @@ def admit_payment(c: Campaign, paid_on: date, category: str | None = None, kind:
         return Admission("refused", "paid_before_window",
                          f"{paid_on}缴费早于{c.campaign.locality}集中缴费期开始日{w.period_start}", "集中缴费期")
     if paid_on > w.last:
-        last = "保险年度末" if w.last_source == "insurance_year_end" else f"通知（{w.last_source}）允许"
-        return Admission("refused", "paid_after_last_day",
-                         f"{paid_on}缴费晚于{last}的最后缴费日{w.last}", w.last_source)
+        late = next((p for p in c.phases if p.code == "late_enrollment"), None)
+        if late is None:
+            why = f"晚于保险年度末{w.last}"
+        elif late.assumed:
+            why = f"晚于最后缴费日{w.last}（{w.last_source}；该日期为假定，通知未载明）"
+        else:
+            why = f"晚于通知（{w.last_source}）允许的最后缴费日{w.last}"
+        return Admission("refused", "paid_after_last_day", f"{paid_on}缴费{why}", w.last_source)
     rule = _proof_rule(c, paid_on, category, kind, born)
     if rule is not None:
         proofs = f"（{'、'.join(rule.proofs)}）" if rule.proofs else ""

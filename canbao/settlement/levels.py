@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from canbao.policy.model import Campaign, SubsidyLevel
+from canbao.policy.subsidy import town_level_shares
 from canbao.policy.targets import split_total
 
 __all__ = ["levels_of", "subsidy_by_level"]
@@ -26,7 +27,6 @@ def subsidy_by_level(c: Campaign, people: pd.DataFrame, units: pd.DataFrame) -> 
     share there, so that row's per-town part goes to the last level that is not per town.
     """
     levels = levels_of(c)
-    weights = {x.code: int(x.share * _SHARE_SCALE) for x in levels}
     fallback = next((x.code for x in reversed(levels) if not x.per_town), levels[0].code)
     per_town = {x.code for x in levels if x.per_town}
     level_of = dict(zip(units["code"], units["level"]))
@@ -36,7 +36,8 @@ def subsidy_by_level(c: Campaign, people: pd.DataFrame, units: pd.DataFrame) -> 
                                                                                                 "sum"))
     rows = []
     for town, row in grouped.sort_index().iterrows():
-        parts = split_total(int(row["government_fen"]), weights)
+        parts = split_total(int(row["government_fen"]), {k: int(v * _SHARE_SCALE) for k, v in town_level_shares(
+            c, str(town), {x.code: x.share for x in levels}).items()})
         if level_of.get(town) != "town":
             for code in per_town:
                 parts[fallback] += parts.pop(code)
