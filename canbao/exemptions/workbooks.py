@@ -12,6 +12,7 @@ from canbao.exemptions.request import MONEY_COLUMNS, quote_amounts
 from canbao.exemptions.summary import agency_name
 from canbao.formats.write import write_workbook
 from canbao.identity import mask_id, mask_name
+from canbao.policy.assumptions import assumption_footnote
 from canbao.policy.model import Campaign
 
 __all__ = ["safe_name", "write_request", "write_special", "write_town_lists"]
@@ -63,6 +64,7 @@ def write_request(path: Path, c: Campaign, detail: pd.DataFrame, as_of: date) ->
     summary = pd.concat([summary, total], ignore_index=True)
     title = f"{c.campaign.locality}{c.campaign.insurance_year}年度城乡居民医保代缴请款明细"
     notes = [f"截至{as_of:%Y年%m月%d日}，共{len(detail)}人，金额单位：元。含完整身份证号码，仅限税务部门使用。"]
+    notes += [x for x in [assumption_footnote(c)] if x]  # amounts resting on assumed parameters say so
     return write_workbook(path, {"请款明细": detail, "分类汇总": summary}, title, notes,
                           fen_columns=MONEY_COLUMNS)
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from canbao.formats.write import write_workbook
 from canbao.money import format_yuan, yuan
+from canbao.policy.assumptions import assumption_footnote
 from canbao.policy.model import Campaign
 from canbao.settlement.levels import levels_of
 from canbao.settlement.statements import Statements
@@ -78,6 +79,7 @@ def write_statements(out: Path, c: Campaign, s: Statements, transfers: pd.DataFr
     title = f"{c.campaign.locality}{c.campaign.insurance_year}年度城乡居民医保财政补助结算表（内部）"
     notes = [f"结算日：{s.as_of:%Y年%m月%d日}；参保人数 = 个人缴费已缴清或全额资助（含代垫）的登记人员。",
              "应筹资金 = 筹资标准 × 参保人数 = 财政补助 + 基金划转 + 代缴个人缴费 + 个人实缴；差额应为0。"]
+    notes += [x for x in [assumption_footnote(c)] if x]  # amounts resting on assumed parameters say so
     return write_workbook(out / f"{c.id}_财政补助结算表（内部）.xlsx", sheets, title, notes, fen_columns=money)
 
 
