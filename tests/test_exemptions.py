@@ -226,7 +226,8 @@ def test_config_column_mapping_reads_a_new_layout_without_code(ledger_engine: En
 def test_rank_window_deployment_and_events() -> None:
     c = load_campaign("yuzhong-2021")
     rank = exemption_rank(c)
-    assert sorted(rank, key=rank.get) == ["tekun", "dibao", "severe_disability", "family_planning_special"]
+    assert sorted(rank, key=rank.get) == ["tekun", "dibao", "severe_disability", "family_planning_special",
+                                          "hardship_college_student"]  # 一(二)3, last: partial subsidy
     k = load_campaign(CAMPAIGN)
     assert handoff_window(k) == (date(2019, 9, 1), date(2019, 12, 25))
     deployment = handoff_deployment(k)

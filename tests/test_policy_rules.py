@@ -126,3 +126,18 @@ def test_town_share_naming_no_town_is_a_problem(tmp_path: Path):
     bad.write_text(src.replace('towns: ["32068411", "32068413"]', 'towns: ["32068411", "99999999"]'), "utf-8")
     _, problems = check_config(bad)
     assert any("settlement.town_shares.0.towns: '99999999' is not a town unit" in p for p in problems)
+
+
+def test_request_detail_and_statement_notes_carry_the_footnote(tmp_path: Path):
+    import openpyxl
+
+    from canbao.exemptions.request import REQUEST_COLUMNS
+    from canbao.exemptions.workbooks import write_request
+
+    c = load_campaign("kaijiang-2020")
+    detail = pd.DataFrame([[1, "新宁镇", "张三", "x", None, "低保对象", "其他正常参保人员", 125_00, 125_00, 250_00, 1]],
+                          columns=REQUEST_COLUMNS)
+    book = write_request(tmp_path / "r.xlsx", c, detail, d(2019, 12, 21))
+    rows = list(openpyxl.load_workbook(book, read_only=True)["请款明细"].iter_rows(values_only=True))
+    assert rows[2] == tuple(REQUEST_COLUMNS)  # the header stays on its row
+    assert rows[1][0].endswith(assumption_footnote(c)) and "假定125元" in rows[1][0]

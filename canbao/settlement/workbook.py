@@ -78,8 +78,8 @@ def write_statements(out: Path, c: Campaign, s: Statements, transfers: pd.DataFr
                                                                 if "%" in c]]
     title = f"{c.campaign.locality}{c.campaign.insurance_year}年度城乡居民医保财政补助结算表（内部）"
     notes = [f"结算日：{s.as_of:%Y年%m月%d日}；参保人数 = 个人缴费已缴清或全额资助（含代垫）的登记人员。",
-             "应筹资金 = 筹资标准 × 参保人数 = 财政补助 + 基金划转 + 代缴个人缴费 + 个人实缴；差额应为0。"]
-    notes += [x for x in [assumption_footnote(c)] if x]  # amounts resting on assumed parameters say so
+             "应筹资金 = 筹资标准 × 参保人数 = 财政补助 + 基金划转 + 代缴个人缴费 + 个人实缴；差额应为0。"
+             + assumption_footnote(c)]  # amounts resting on assumed parameters say so (same row: header stays)
     return write_workbook(out / f"{c.id}_财政补助结算表（内部）.xlsx", sheets, title, notes, fen_columns=money)
 
 
