@@ -18,7 +18,8 @@ _LEVELS = {"county": "县（区）", "town": "镇（街道）", "village": "村�
 _KINDS = {"registration": "登记", "payment": "缴费", "exemption_list": "资助名单报送",
           "exemption_entry": "资助对象录入",
           "publicity": "宣传", "training": "培训", "targets": "任务部署", "report": "报送", "posting": "公示",
-          "batch_confirmation": "批次确认", "settlement": "结算", "fiscal_transfer": "资金解缴"}
+          "batch_confirmation": "批次确认", "settlement": "结算", "fiscal_transfer": "资金解缴",
+          "rule_cutoff": "规则变化", "data_handoff": "数据交接"}
 _METHODS = {"config": "通知（附件）下达各乡镇（街道）目标，村级按上年参保人数比例拆分",
             "split_total": "总任务数按各村（社区）上年参保人数比例拆分（指导性任务）",
             "last_year_enrolled": "以上年参保人数作为目标任务", "last_year_guided": "参照上年参保人数确定目标任务"}
