@@ -20,7 +20,6 @@ REJECTIONS: dict[str, str] = {
     "amount_invalid": "金额无效",
     "category_unknown": "参保类别无效",
     "tier_unknown": "缴费档次无效",
-    "paid_before_window": "缴费日期早于集中缴费期开始",
     "paid_after_last_day": "缴费日期晚于通知允许的最后缴费日",
     "cover_after_year": "待遇起始日已超出本年度（学年度）保障期，不属于本年度参保",
     "duplicate_enrollment": "同一人在多个村（社区）重复登记",

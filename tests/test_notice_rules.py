@@ -110,9 +110,10 @@ def test_refusal_is_one_chinese_line_from_the_installed_command():
     assert proc.stderr.startswith("canbao: 缴费日期晚于") and len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_payment_before_the_period_is_refused(capsys):
-    err = refused(capsys, "quote", "--campaign", "yuzhong-2021", "--category", "resident", "--paid-on", "2020-08-31")
-    assert "paid_before_window" in err and "2020-09-01" in err
+def test_payment_before_the_period_is_no_refusal(capsys):
+    """No notice forbids paying early; cover still starts with the insurance year."""
+    assert quote(capsys, "yuzhong-2021", "resident", 1, "2020-08-31")["admission"]["outcome"] == "accepted"
+    assert start(capsys, "yuzhong-2021", "new", "2020-08-31")["benefit_start"] == "2021-01-01"
 
 
 # ------------------------------------------------------- Kaijiang 三(二)..三(五): 30 days, proof, after the year

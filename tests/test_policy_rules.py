@@ -26,7 +26,7 @@ d, D = date, Decimal
     ("yuzhong-2021", d(2020, 9, 1), "accepted", None),  # 一(一): from 2020-09-01
     ("yuzhong-2021", d(2021, 9, 30), "accepted", None),  # 一(一): until 2021-09-30
     ("yuzhong-2021", d(2021, 10, 1), "refused", "paid_after_last_day"),
-    ("yuzhong-2021", d(2020, 8, 31), "refused", "paid_before_window"),
+    ("yuzhong-2021", d(2020, 8, 31), "accepted", None),  # no notice forbids paying early
     ("kaijiang-2020", d(2019, 12, 25), "accepted", None),  # 三(一): the period ends 12-25
     ("kaijiang-2020", d(2019, 12, 26), "needs_proof", "needs_proof"),  # 三(二)
     ("kaijiang-2020", d(2021, 1, 1), "refused", "paid_after_last_day"),  # after the insurance year

@@ -69,11 +69,9 @@ def _proof_rule(c: Campaign, paid_on: date, category: str | None, kind: str | No
 
 def admit_payment(c: Campaign, paid_on: date, category: str | None = None, kind: str | None = None,
                   born: date | None = None) -> Admission:
-    """The payment window and proof rules for a payment on `paid_on` (intake, quote and benefit start share it)."""
+    """The last payment day and the proof rules for a payment on `paid_on` (shared by intake, quote, benefit start)."""
     w = payment_window(c)
-    if paid_on < w.period_start:
-        return Admission("refused", "paid_before_window",
-                         f"{paid_on}缴费早于{c.campaign.locality}集中缴费期开始日{w.period_start}", "集中缴费期")
+    # Only the last day is a refusal: no notice forbids paying early (implausible dates are the intake's to refuse).
     if paid_on > w.last:
         late = next((p for p in c.phases if p.code == "late_enrollment"), None)
         if late is None:
