@@ -141,3 +141,19 @@ def test_request_detail_and_statement_notes_carry_the_footnote(tmp_path: Path):
     rows = list(openpyxl.load_workbook(book, read_only=True)["请款明细"].iter_rows(values_only=True))
     assert rows[2] == tuple(REQUEST_COLUMNS)  # the header stays on its row
     assert rows[1][0].endswith(assumption_footnote(c)) and "假定125元" in rows[1][0]
+
+
+def test_benefit_outcomes_flag_proof_and_refusals_for_the_state():
+    from canbao.intake.matching import benefit_outcomes
+
+    enrollments = pd.DataFrame({"kind": "new", "category": "resident", "insured_years": "",
+                                "birth_date": pd.to_datetime(["1980-01-01", "1980-01-01", "2020-01-05", "1980-01-01",
+                                                              "1980-01-01"])})
+    paid = pd.Series(pd.to_datetime(["2019-12-01", "2020-03-01", "2020-06-01", "2020-12-30", None]))
+    got = benefit_outcomes(load_campaign("kaijiang-2020"), enrollments, paid)
+    assert got["admission"].tolist() == ["accepted", "needs_proof", "accepted", "refused", None]
+    assert got["reason"].tolist() == [None, "needs_proof", None, "cover_after_year", None]
+    # new in the period: 2020-02-01 (三(三)); 30 days after payment (三(四)); a baby born 2020-01-05, 148 days old:
+    # 30 days after payment (三(五)), no proof; refused: no start; unpaid: none.
+    assert [None if pd.isna(x) else x.date() for x in got["benefit_start"]] == [
+        d(2020, 2, 1), d(2020, 3, 31), d(2020, 7, 1), None, None]

@@ -10,8 +10,9 @@ from canbao.money import fen
 from canbao.policy.benefit_start import benefit_start
 from canbao.policy.model import Campaign
 from canbao.policy.quote import quote
+from canbao.policy.window import payment_window
 
-__all__ = ["ANOMALY_OF_STATUS", "benefit_starts", "expected_fen", "match_payments"]
+__all__ = ["ANOMALY_OF_STATUS", "benefit_outcomes", "benefit_starts", "expected_fen", "match_payments"]
 
 # Ledger payment status -> the anomaly reason code reported for it (matched is no anomaly).
 ANOMALY_OF_STATUS = {"orphan": "orphan_payment", "duplicate": "duplicate_payment", "underpaid": "underpaid",
@@ -64,26 +65,40 @@ def match_payments(c: Campaign, enrollments: pd.DataFrame, exemptions: pd.DataFr
     return out
 
 
-def benefit_starts(c: Campaign, enrollments: pd.DataFrame, paid_on: pd.Series) -> pd.Series:
-    """Benefit start per enrollment: columns kind, birth_date, insured_years ("2018,2019" text);
-    `paid_on` is the day the contribution was settled (NaT: not yet paid, so no start)."""
+def benefit_outcomes(c: Campaign, enrollments: pd.DataFrame, paid_on: pd.Series) -> pd.DataFrame:
+    """Per enrollment: `benefit_start`, `admission` (accepted, needs_proof, refused; None if unpaid) and
+    `reason` (its code). Columns kind, category, birth_date, insured_years ("2018,2019" text); `paid_on` is
+    the day the contribution was settled (NaT: not yet paid, so no start)."""
     when = pd.to_datetime(paid_on).reindex(enrollments.index)
     born = pd.to_datetime(enrollments["birth_date"])
     newborn_days = max((r.newborn_within_days or 0 for r in c.benefit_start.rules), default=0)
-    young = (when - born).dt.days.le(newborn_days) & (when >= born)
+    # Birth dates matter to newborn rules and to proof (a baby born after the period needs none).
+    after_period = born > pd.Timestamp(payment_window(c).period_end)
+    young = ((when - born).dt.days.le(newborn_days) & (when >= born)) | after_period
     keys = pd.DataFrame({
         "kind": enrollments["kind"].astype(str), "day": when, "born": born.where(young),
         "years": enrollments["insured_years"].fillna("").astype(str)
         if "insured_years" in enrollments else "",
         "category": enrollments["category"].astype(str),
     }, index=enrollments.index)[when.notna()]
-    starts: dict[tuple, pd.Timestamp] = {}
-    for kind, day, birth, years, category in keys.drop_duplicates().itertuples(index=False, name=None):
+    found: dict[tuple, tuple[pd.Timestamp, str, str | None]] = {}
+    for key in keys.drop_duplicates().itertuples(index=False, name=None):
+        kind, day, birth, years, category = key
         insured = [int(y) for y in years.split(",") if y.strip()]
-        # A refused payment (outside the window, or cover only after the year) has no start (NaT).
+        # A refused payment (after the last day, or cover only after the year) has no start (NaT).
         got = benefit_start(c, kind, day.date(), None if pd.isna(birth) else birth.date(), insured, category)
-        starts[(kind, day, birth, years, category)] = pd.Timestamp(got.benefit_start)
-    values = [starts[k] for k in keys.itertuples(index=False, name=None)]
-    out = pd.Series(pd.NaT, index=enrollments.index, dtype="datetime64[us]")
-    out.loc[keys.index] = pd.to_datetime(pd.Series(values, index=keys.index, dtype="object"))
+        found[key] = (pd.Timestamp(got.benefit_start), got.admission.outcome, got.admission.code)
+    values = [found[k] for k in keys.itertuples(index=False, name=None)]
+    out = pd.DataFrame({"benefit_start": pd.Series(pd.NaT, index=enrollments.index, dtype="datetime64[us]"),
+                        "admission": None, "reason": None}, index=enrollments.index)
+    if values:
+        out.loc[keys.index, "benefit_start"] = pd.to_datetime(pd.Series([v[0] for v in values], index=keys.index,
+                                                                        dtype="object"))
+        out.loc[keys.index, "admission"] = [v[1] for v in values]
+        out.loc[keys.index, "reason"] = [v[2] for v in values]
     return out
+
+
+def benefit_starts(c: Campaign, enrollments: pd.DataFrame, paid_on: pd.Series) -> pd.Series:
+    """Benefit start per enrollment (see `benefit_outcomes`; NaT: unpaid or refused)."""
+    return benefit_outcomes(c, enrollments, paid_on)["benefit_start"]
