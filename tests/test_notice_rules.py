@@ -164,6 +164,9 @@ def test_haimen_rule_changes_are_in_the_calendar(capsys):
     assert (got["late_payment_opens"]["kind"], got["late_payment_opens"]["date"]) == ("rule_cutoff", "2020-01-01")
     assert (got["continuity_cutoff"]["kind"], got["continuity_cutoff"]["date"]) == ("rule_cutoff", "2020-03-31")
     assert got["continuity_cutoff"]["source"] == "九"
+    assert got["continuity_cutoff"]["affects"]["population"] == "unpaid_renewals"
+    assert "6个月过渡期" in got["continuity_cutoff"]["affects"]["consequence"]
+    assert "affects" not in got["towns_fiscal_transfer"]
     yuzhong = {x["code"]: x for x in ok(capsys, "deadlines", "--campaign", "yuzhong-2021")}
     assert (yuzhong["late_price_change"]["kind"], yuzhong["late_price_change"]["date"]) == (
         "rule_cutoff", "2021-06-30")

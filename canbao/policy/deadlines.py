@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from canbao.policy.calendar import WorkCalendar
-from canbao.policy.model import Campaign, Deadline
+from canbao.policy.model import Campaign, Deadline, RuleCutoff
 
 __all__ = ["DeadlineEntry", "deadline_calendar", "work_calendar"]
 
@@ -26,6 +26,7 @@ class DeadlineEntry:
     end: date | None
     source: str
     assumed: bool
+    cutoff: RuleCutoff | None = None  # rule_cutoff: whom the rule change affects
 
     @property
     def last_day(self) -> date:
@@ -40,6 +41,8 @@ class DeadlineEntry:
             out["date"] = self.date.isoformat()
         else:
             out["start"], out["end"] = self.start.isoformat(), self.end.isoformat()  # type: ignore[union-attr]
+        if self.cutoff is not None:
+            out["affects"] = self.cutoff.model_dump()
         return {**out, "source": self.source, "assumed": self.assumed}
 
 
@@ -53,7 +56,7 @@ def _entry(d: Deadline, cal: WorkCalendar, owners: dict[str, str]) -> DeadlineEn
         return None if x is None else cal.adjust(x, d.adjust)
 
     return DeadlineEntry(d.code, d.name, d.kind, d.owner, owners.get(d.owner, d.owner), d.due,
-                         adj(d.date), d.start, adj(d.end), d.source, d.assumed)
+                         adj(d.date), d.start, adj(d.end), d.source, d.assumed, d.cutoff)
 
 
 def deadline_calendar(c: Campaign) -> list[DeadlineEntry]:
