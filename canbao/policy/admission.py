@@ -90,12 +90,13 @@ def admit_payment(c: Campaign, paid_on: date, category: str | None = None, kind:
     return Admission("accepted")
 
 
-def admit_cover(c: Campaign, category: str | None, start: date) -> Admission | None:
-    """Refused when cover could only start after the category's cover period ends; None otherwise."""
+def admit_cover(c: Campaign, category: str | None, start: date, source: str) -> Admission | None:
+    """Refused when cover could only start after the category's cover period ends (`source`: the clause that
+    set the start); None otherwise."""
     first, last, period = cover_period(c, category)
     if start <= last:
         return None
     what = "学年度" if period is not None else f"{c.campaign.insurance_year}年度"
     return Admission("refused", "cover_after_year",
                      f"按规定待遇将于{start}起享受，已超出{what}保障期（{first}至{last}），不属于本年度参保",
-                     period.source if period is not None else "benefit_start")
+                     f"{source}、{period.source}" if period is not None else source)

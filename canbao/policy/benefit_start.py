@@ -94,7 +94,7 @@ def benefit_start(c: Campaign, kind: str, paid_on: date, born: date | None = Non
             used += [(f"cover_period.{','.join(period.categories)}", period)] if period is not None else []
             admission = admit_payment(c, paid_on, category, kind, born)
             if admission.outcome != "refused":
-                admission = admit_cover(c, category, start) or admission
+                admission = admit_cover(c, category, start, r.source) or admission
             refused = admission.outcome == "refused"
             return BenefitStart(None if refused else start, r.name, r.source, last, admission, assumptions_of(used))
     raise PolicyError(f"campaign {c.id}: no benefit-start rule covers a {kind} enrollment paid on {paid_on}")
