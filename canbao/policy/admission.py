@@ -39,7 +39,9 @@ class PaymentRefused(ValueError):
 
     def __init__(self, admission: Admission) -> None:
         self.admission = admission
-        super().__init__(f"{label(admission.code or '')}（{admission.code}）：{admission.reason}")
+        reason, source = admission.reason or "", admission.source
+        clause = f"（{source}）" if source and source not in reason else ""
+        super().__init__(f"{label(admission.code or '')}（{admission.code}）：{reason}{clause}")
 
 
 def cover_period(c: Campaign, category: str | None) -> tuple[date, date, CoverPeriod | None]:
