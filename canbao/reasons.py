@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ANOMALIES", "FILE_REFUSALS", "REJECTIONS", "label"]
+__all__ = ["ANOMALIES", "FILE_REFUSALS", "IGNORED", "REJECTIONS", "label"]
 
 # Row-level rejections: the row does not enter the ledger and goes to the error workbook.
 REJECTIONS: dict[str, str] = {
@@ -43,6 +43,14 @@ FILE_REFUSALS: dict[str, str] = {
 }
 REJECTIONS.update(FILE_REFUSALS)
 
+# Files left in the inbox unread (not rejected: they never were data); listed in the run's summary.
+IGNORED: dict[str, str] = {
+    "ignored_hidden": "隐藏文件（以“.”开头），未读取",
+    "ignored_office_lock": "Excel/WPS临时文件（以“~$”开头），未读取",
+    "ignored_suffix": "不支持的文件类型，未读取（请另存为 .xlsx、.xls 或 .csv）",
+    "ignored_folder_link": "指向其他目录的符号链接，未读取",
+}
+
 # Payment anomalies: the payment is kept in the ledger but flagged for follow-up.
 ANOMALIES: dict[str, str] = {
     "duplicate_payment": "重复缴费",
@@ -57,4 +65,4 @@ ANOMALIES: dict[str, str] = {
 
 def label(code: str) -> str:
     """The Chinese label of a reason code (the code itself if unknown)."""
-    return REJECTIONS.get(code) or ANOMALIES.get(code) or code
+    return REJECTIONS.get(code) or ANOMALIES.get(code) or IGNORED.get(code) or code
