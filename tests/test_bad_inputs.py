@@ -133,3 +133,31 @@ def test_summary_lists_refused_and_ignored_files(ledger_engine: Engine, corpus: 
     for name, reason in corpus.ignored.items():
         assert f"| {name} | {IGNORED[reason]} |" in top
     assert not re.search(r"\d{17}[\dX]", text)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_flow_survives_the_corpus_and_a_crash(corpus: Corpus, tmp_path: Path, sqlite_url: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.registration_payment as module
+
+    monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
+    out = tmp_path / "out"
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed before the error workbooks")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "write_error_workbooks", crash)
+        with pytest.raises(RuntimeError, match="killed"):
+            module.registration_payment(campaign=CAMPAIGN, inbox=str(corpus.inbox), output_dir=str(out),
+                                        as_of=date(2019, 12, 2))
+    assert not (out / "退回清单").exists() or not any((out / "退回清单").iterdir())
+    again = module.registration_payment(campaign=CAMPAIGN, inbox=str(corpus.inbox), output_dir=str(out),
+                                        as_of=date(2019, 12, 2))
+    assert again["files"] == 0 and again["ignored_files"] == len(corpus.ignored)
+    books = sorted((out / "退回清单").glob("*.xlsx"))
+    assert len(books) == again["error_workbooks"] == len(corpus.refused) + len(corpus.row_rejected)
+    assert not any(DIGITS.search(b.name) for b in books)
+    left = {p.name for p in (corpus.inbox / "roster").iterdir()}
+    assert set(corpus.ignored) <= left and "红星村花名册.xlsx" not in left  # taken-in files archived

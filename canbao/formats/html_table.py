@@ -40,7 +40,8 @@ class _FirstTable(HTMLParser):
         if self.done:
             return
         if tag == "table":
-            self._close_cell()
+            if self.depth == 1:
+                self._close_cell()
             self.depth -= 1
             self.done = self.depth == 0
         elif self.depth == 1 and tag in ("td", "th", "tr"):
