@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -113,3 +114,21 @@ def test_damaged_bytes_never_raise_anything_but_a_format_error(tmp_path: Path, c
         assert exc.reason in FILE_REFUSALS
     else:
         assert isinstance(grid, list) and all(isinstance(c, str) for row in grid for c in row)
+
+
+@pytest.mark.parametrize("rewrite", [
+    lambda xml: re.sub(rb' r="[A-Z]*\d+"', b"", xml),  # references left out (allowed by the standard)
+    lambda xml: xml.replace(b"<row", b"<x:row").replace(b"</row", b"</x:row").replace(b"<c ", b"<x:c ")
+    .replace(b"</c>", b"</x:c>").replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org'
+                                          b'/spreadsheetml/2006/main" '),  # prefixed tags
+])
+def test_rows_counted_without_references_or_with_prefixes(tmp_path: Path, rewrite) -> None:
+    data = _xlsx({(r, c): f"{r}-{c}" for r in range(5) for c in range(3)})
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(tmp_path / "n.xlsx", "w") as out:
+        for name in src.namelist():
+            part = src.read(name)
+            out.writestr(name, rewrite(part).replace(b'<dimension ref="A1:C5"/>', b"") if "worksheets/" in name
+                         else part)
+    assert _refusal(tmp_path / "n.xlsx", FileLimits(max_rows=4)) == "file_too_many_rows"
+    assert _refusal(tmp_path / "n.xlsx", FileLimits(max_columns=2)) == "file_too_many_columns"
+    assert read_grid(tmp_path / "n.xlsx", FileLimits(max_rows=5, max_columns=3))[4] == ["4-0", "4-1", "4-2"]

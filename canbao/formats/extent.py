@@ -26,6 +26,10 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relati
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"[A-Z]*\d*:?([A-Z]+)(\d+)\"")
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _ROW_R = re.compile(rb"\br=\"(\d+)\"")
+_ROW_FAST = re.compile(rb"<row r=\"(\d+)\"")
+_COL_FAST = re.compile(rb"<c r=\"([A-Z]{1,3})\d")
+_CELL_ROW_FAST = re.compile(rb"<c r=\"[A-Z]{1,3}(\d+)\"")
+_PREFIXED = re.compile(rb"<\w+:(?:c|row)\b")
 _CELL_R = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
 
 
@@ -67,6 +71,36 @@ def first_sheet_part(book: zipfile.ZipFile) -> str:
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
+def _slow_scan(part: bytes, rows: int, cols: int, row: int, col: int) -> tuple[int, int, int, int]:
+    """Rows and cells one by one: for writers that leave out the optional `r` references."""
+    for tag, attrs in _TAG.findall(part):
+        if tag == b"row":
+            found = _ROW_R.search(attrs)
+            row, col = (int(found.group(1)) if found else row + 1), 0
+            rows = max(rows, row)
+        else:
+            found = _CELL_R.search(attrs)
+            col = column_number(found.group(1)) if found else col + 1
+            cols = max(cols, col)
+            if found:
+                rows = max(rows, int(found.group(2)))
+    return rows, cols, row, col
+
+
+def _fast_scan(part: bytes) -> tuple[int, int, int] | None:
+    """(last row, last column, last row tag) of a chunk where every row and cell starts with its reference,
+    as Excel, WPS and xlsxwriter write them; None when some do not (or tags are prefixed)."""
+    row_refs = _ROW_FAST.findall(part)
+    letters = _COL_FAST.findall(part)
+    if (len(row_refs) != part.count(b"<row ") + part.count(b"<row>")
+            or len(letters) != part.count(b"<c ") + part.count(b"<c>") or _PREFIXED.search(part)):
+        return None
+    numbers = set(_CELL_ROW_FAST.findall(part)) | set(row_refs)
+    rows = max(map(int, numbers), default=0)
+    cols = max(map(column_number, set(letters)), default=0)
+    return rows, cols, int(row_refs[-1]) if row_refs else 0
+
+
 def _scan(stream, limits: FileLimits) -> Extent:
     """Stream the sheet XML, tracking the last row and column; stops once past a limit."""
     rows = cols = row = col = 0
@@ -75,17 +109,12 @@ def _scan(stream, limits: FileLimits) -> Extent:
         chunk = stream.read(_CHUNK)
         data = carry + chunk
         cut = data.rfind(b"<") if chunk else len(data)
-        for tag, attrs in _TAG.findall(data[:cut]):
-            if tag == b"row":
-                found = _ROW_R.search(attrs)
-                row, col = (int(found.group(1)) if found else row + 1), 0
-                rows = max(rows, row)
-            else:
-                found = _CELL_R.search(attrs)
-                col = column_number(found.group(1)) if found else col + 1
-                cols = max(cols, col)
-                if found:
-                    rows = max(rows, int(found.group(2)))
+        part = data[:cut]
+        fast = _fast_scan(part)
+        if fast is None:
+            rows, cols, row, col = _slow_scan(part, rows, cols, row, col)
+        else:
+            rows, cols, row, col = max(rows, fast[0]), max(cols, fast[1]), fast[2] or row, 0
         if rows > limits.max_rows or cols > limits.max_columns or not chunk:
             return Extent(rows, cols)
         carry = data[cut:][-_CHUNK:]
