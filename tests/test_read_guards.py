@@ -132,3 +132,8 @@ def test_rows_counted_without_references_or_with_prefixes(tmp_path: Path, rewrit
     assert _refusal(tmp_path / "n.xlsx", FileLimits(max_rows=4)) == "file_too_many_rows"
     assert _refusal(tmp_path / "n.xlsx", FileLimits(max_columns=2)) == "file_too_many_columns"
     assert read_grid(tmp_path / "n.xlsx", FileLimits(max_rows=5, max_columns=3))[4] == ["4-0", "4-1", "4-2"]
+
+
+def test_a_workbook_saved_as_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
+    (tmp_path / "w.csv").write_bytes(GOOD)
+    assert read_grid(tmp_path / "w.csv")[:2] == [["姓名", "", "", ""], ["张三", "", "", ""]]

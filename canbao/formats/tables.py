@@ -87,7 +87,7 @@ def _excel_grid(path: Path, limits: FileLimits, zipped: bool) -> list[list[str]]
             if found > limit:
                 raise _too_big(what, found, limit)
     # calamine picks its parser by the name; an .xlsx saved as .xls (or the reverse) is detected by content.
-    named = (path.suffix.lower() in (".xlsx", ".xlsm")) == zipped
+    named = path.suffix.lower() in ((".xlsx", ".xlsm") if zipped else (".xls",))
     with path.open("rb") as fh:
         book = CalamineWorkbook.from_path(str(path)) if named else CalamineWorkbook.from_filelike(fh)
     try:
@@ -148,7 +148,7 @@ def _grid(path: Path, limits: FileLimits) -> list[list[str]]:
         raise FormatError("empty file", "file_empty")
     if kind == "ole" and suffix in (".xlsx", ".xlsm"):
         raise FormatError("an encrypted Office file", "file_encrypted")  # OOXML with a password is OLE
-    if kind in ("zip", "ole") and suffix in EXCEL_SUFFIXES:
+    if kind in ("zip", "ole"):
         return _excel_grid(path, limits, zipped=kind == "zip")
     if kind == "html":
         return _html_grid(path, limits)
