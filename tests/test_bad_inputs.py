@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +19,9 @@ from canbao.intake.batch import intake_batch
 from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
 from canbao.intake.inbox import INTAKE_ORDER, survey_inbox
 from canbao.intake.returned import current_rejections
+from canbao.ledger.engine import make_engine
+from canbao.ledger.migrate import upgrade
+from canbao.ledger.queries import snapshot
 from canbao.ledger.schema import Enrollment, Import, Payment
 from canbao.policy.load import load_campaign
 from canbao.reasons import FILE_REFUSALS, IGNORED
@@ -109,6 +113,41 @@ def test_error_workbooks_come_back_after_a_crash_one_per_file_without_ids(ledger
     with ledger_engine.connect() as conn:
         books = error_workbooks(current_rejections(conn, CAMPAIGN, INTAKE_ORDER), unit_names(), out)
     assert len(books) == stale - 1 and sorted(out.glob("*.xlsx")) == sorted(books)
+
+
+def _take_in_until(engine: Engine, inbox: Path, crash_after: int) -> None:
+    """take_in, but the run dies after `crash_after` sources (a death inside a source rolls back the same)."""
+    survey = survey_inbox(inbox)
+    sources = [s for s in INTAKE_ORDER if any(f.source == s for f in survey.files)][:crash_after]
+    c = load_campaign(CAMPAIGN)
+    for source in sources:
+        with engine.begin() as conn:
+            open_campaign(conn, c, NOW)
+            seen = seen_hashes(conn, CAMPAIGN)
+            ctx = intake_context(conn, c, date(2019, 12, 2), NOW, "dying-run")
+            intake_batch(conn, source, [f for f in survey.files if f.source == source], ctx,
+                         seen=set(seen.loc[seen["source"] == source, "sha256"]))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_run_killed_anywhere_then_rerun_equals_a_clean_run(ledger_engine: Engine, corpus: Corpus,
+                                                             tmp_path: Path, seed: int) -> None:
+    # The clean run on a SQLite ledger of its own (intake leaves the inbox as it was: nothing is archived).
+    clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+    upgrade(clean_url)
+    clean = make_engine(clean_url)
+    take_in(clean, corpus.inbox)
+    with clean.connect() as conn:
+        expected = snapshot(conn, CAMPAIGN)
+        books = error_workbooks(current_rejections(conn, CAMPAIGN, INTAKE_ORDER), unit_names(), tmp_path / "a")
+    clean.dispose()
+    # The run under test dies after a random number of sources, then runs again.
+    _take_in_until(ledger_engine, corpus.inbox, random.Random(seed).randint(0, 2))
+    take_in(ledger_engine, corpus.inbox)
+    with ledger_engine.connect() as conn:
+        assert snapshot(conn, CAMPAIGN) == expected
+        again = error_workbooks(current_rejections(conn, CAMPAIGN, INTAKE_ORDER), unit_names(), tmp_path / "b")
+    assert [p.name for p in again] == [p.name for p in books] and len(books) == len(corpus.refused) + 3
 
 
 def test_inbox_lists_ignored_entries_and_refuses_links_out(corpus: Corpus) -> None:
