@@ -80,8 +80,8 @@ def _check_shape(grid: list[list[str]], limits: FileLimits) -> list[list[str]]:
 
 def _excel_grid(path: Path, limits: FileLimits, zipped: bool) -> list[list[str]]:
     if zipped:
-        with zipfile.ZipFile(path) as book:
-            declared, real = sheet_extent(book, limits)
+        with zipfile.ZipFile(path) as archive:
+            declared, real = sheet_extent(archive, limits)
         for what, found, limit in (("rows", max(declared.rows, real.rows), limits.max_rows),
                                    ("columns", max(declared.columns, real.columns), limits.max_columns)):
             if found > limit:

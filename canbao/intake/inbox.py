@@ -107,9 +107,9 @@ def _survey_folder(source: str, folder: Path, root: Path, out: InboxSurvey) -> N
             path = base / name
             rel = path.relative_to(folder)
             agency = rel.parts[0] if len(rel.parts) > 1 else None
-            reason = _ignored_reason(name)
-            if reason is not None:
-                out.ignored.append(IgnoredFile(source, mask_ids_in(str(rel)), reason))
+            why = _ignored_reason(name)
+            if why is not None:
+                out.ignored.append(IgnoredFile(source, mask_ids_in(str(rel)), why))
             elif path.is_symlink() and not _inside(path, root):
                 link = hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(path))).hexdigest()
                 out.files.append(InboxFile(source, path, link, agency, "file_outside_inbox"))

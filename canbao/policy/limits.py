@@ -17,11 +17,11 @@ class _Strict(BaseModel):
 class FileLimits(_Strict):
     """What one received file may hold before it is refused unread (defaults fit a county's largest export)."""
 
-    max_megabytes: int = Field(64, gt=0, description="size of the file on disk")
-    max_unpacked_megabytes: int = Field(512, gt=0, description="any one part of an .xlsx once unzipped")
-    max_rows: int = Field(200_000, gt=0, description="rows of the sheet read (title and header rows included)")
-    max_columns: int = Field(100, gt=0, description="columns of the sheet read")
-    max_cell_chars: int = Field(32_767, gt=0, le=CSV_FIELD_LIMIT, description="characters in one cell")
+    max_megabytes: int = Field(default=64, gt=0, description="size of the file on disk")
+    max_unpacked_megabytes: int = Field(default=512, gt=0, description="any one part of an .xlsx once unzipped")
+    max_rows: int = Field(default=200_000, gt=0, description="rows of the sheet read (title and header rows included)")
+    max_columns: int = Field(default=100, gt=0, description="columns of the sheet read")
+    max_cell_chars: int = Field(default=32_767, gt=0, le=CSV_FIELD_LIMIT, description="characters in one cell")
 
 
 class SourceLimits(_Strict):

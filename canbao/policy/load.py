@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -46,7 +47,7 @@ def resolve(name: str | Path, config_dir: Path = CONFIG_DIR) -> Path:
 class _ConfigLoader(yaml.SafeLoader):
     """Safe YAML where a date that cannot exist (2019-02-30) stays text, so validation names its field."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:  # day or month out of range: the model reports it at its path
