@@ -18,6 +18,7 @@ __all__ = [
     "check_ids",
     "make_id",
     "mask_id",
+    "mask_ids_in",
     "mask_name",
     "mask_phone",
     "normalize_id",
@@ -230,6 +231,15 @@ def mask_id(id_number: str | None) -> str:
     if not id_number:
         return ""
     return _mask_middle(id_number, 6, 4) if len(id_number) == 18 else _mask_middle(id_number, 3, 2)
+
+
+# Any run that could be an ID (15 or 17 digits and a check character), even glued to letters or digits.
+_ID_RUN_RE = re.compile(r"\d{17}[\dXx]|\d{15}")
+
+
+def mask_ids_in(text: str) -> str:
+    """Free text (a file name, a message) with every ID-like run of digits masked."""
+    return _ID_RUN_RE.sub(lambda m: mask_id(m.group().upper()), text)
 
 
 def mask_name(name: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ANOMALIES", "REJECTIONS", "label"]
+__all__ = ["ANOMALIES", "FILE_REFUSALS", "IGNORED", "REJECTIONS", "label"]
 
 # Row-level rejections: the row does not enter the ledger and goes to the error workbook.
 REJECTIONS: dict[str, str] = {
@@ -29,6 +29,30 @@ REJECTIONS: dict[str, str] = {
     "file_unreadable": "文件无法识别（缺少必需列或格式错误）",
 }
 
+# File-level refusals: nothing of the file enters the ledger; the file is named in the error workbook.
+FILE_REFUSALS: dict[str, str] = {
+    "file_empty": "文件为空（0字节）",
+    "file_damaged": "文件已损坏或不完整，无法打开",
+    "file_encrypted": "文件设有密码，无法打开",
+    "file_type_unknown": "文件格式无法识别（不是Excel、CSV或网页表格）",
+    "file_encoding": "文件编码无法识别（请另存为UTF-8或GB18030编码的CSV）",
+    "file_too_large": "文件大小超过上限",
+    "file_too_many_rows": "文件行数超过上限",
+    "file_too_many_columns": "文件列数超过上限",
+    "file_cell_too_long": "单元格内容超过长度上限",
+    "file_io_error": "文件读取失败",
+    "file_outside_inbox": "符号链接指向收件箱以外的文件，已拒收",
+}
+REJECTIONS.update(FILE_REFUSALS)
+
+# Files left in the inbox unread (not rejected: they never were data); listed in the run's summary.
+IGNORED: dict[str, str] = {
+    "ignored_hidden": "隐藏文件（以“.”开头），未读取",
+    "ignored_office_lock": "Excel/WPS临时文件（以“~$”开头），未读取",
+    "ignored_suffix": "不支持的文件类型，未读取（请另存为 .xlsx、.xls 或 .csv）",
+    "ignored_folder_link": "指向其他目录的符号链接，未读取",
+}
+
 # Payment anomalies: the payment is kept in the ledger but flagged for follow-up.
 ANOMALIES: dict[str, str] = {
     "duplicate_payment": "重复缴费",
@@ -44,4 +68,4 @@ ANOMALIES: dict[str, str] = {
 
 def label(code: str) -> str:
     """The Chinese label of a reason code (the code itself if unknown)."""
-    return REJECTIONS.get(code) or ANOMALIES.get(code) or code
+    return REJECTIONS.get(code) or ANOMALIES.get(code) or IGNORED.get(code) or code

@@ -41,7 +41,8 @@ def registration_payment(
     out = output_dir_for(campaign, output_dir)
     Path(out).mkdir(parents=True, exist_ok=True)
     prepare_ledger(campaign)
-    files = scan(inbox, list(sources))
+    survey = scan(inbox, list(sources))
+    files = survey.files
     order = [s for s in INTAKE_ORDER if any(f.source == s for f in files)]
     progress = create_progress_artifact(0.0, key=f"{campaign}-intake-progress", description="导入进度")
     batches = []
@@ -51,9 +52,8 @@ def registration_payment(
     settled = match_and_settle(campaign)
     recon = reconcile_channels(campaign, settled, out, day)
     rejected = [b["rejected"] for b in batches if len(b["rejected"])]
-    errors = write_error_workbooks(campaign, pd.concat(rejected, ignore_index=True) if rejected
-                                   else pd.DataFrame(), out)
-    publish_intake(campaign, batches, recon, errors)
+    errors = write_error_workbooks(campaign, out)  # from the ledger: every file's rejections, after any crash
+    publish_intake(campaign, batches, recon, errors, survey.ignored)
     if move_processed:
         archive_files(files, inbox)
     update_progress_artifact(progress, 100.0)
@@ -63,4 +63,5 @@ def registration_payment(
         "rejections": (pd.concat(rejected)["reason"].value_counts().to_dict() if rejected else {}),
         "anomalies": {**recon["anomalies"], **recon["breaches"]["kind"].value_counts().to_dict()},
         "reconciliation_workbook": recon["workbook"], "error_workbooks": len(errors), "output_dir": out,
+        "ignored_files": len(survey.ignored),
     }

@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from canbao.intake.batch import intake_batch
 from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
-from canbao.intake.inbox import InboxFile, archive, scan_inbox
+from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
 from canbao.intake.settle import settle_campaign
 from canbao.policy.load import load_campaign
 from tasks.runtime import clock_now, flow_run_id, ledger_engine
@@ -26,11 +26,12 @@ def prepare_ledger(campaign_id: str) -> None:
 
 
 @task(name="scan-inbox", cache_policy=NO_CACHE)
-def scan(inbox: str, sources: list[str]) -> list[InboxFile]:
-    """The data files waiting in the inbox."""
-    files = scan_inbox(Path(inbox), sources)
-    get_run_logger().info("%d file(s) waiting in %s", len(files), inbox)
-    return files
+def scan(inbox: str, sources: list[str]) -> InboxSurvey:
+    """The data files waiting in the inbox, and the entries left unread (hidden, unsupported, linked out)."""
+    survey = survey_inbox(Path(inbox), sources)
+    get_run_logger().info("%d file(s) waiting in %s, %d refused, %d ignored", len(survey.files), inbox,
+                          sum(f.refusal is not None for f in survey.files), len(survey.ignored))
+    return survey
 
 
 @task(name="take-in-source", task_run_name="take-in-{source}", retries=1, retry_delay_seconds=10,

@@ -12,8 +12,10 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
 from canbao.intake.cash_limit import cash_limit_breaches
+from canbao.intake.inbox import INTAKE_ORDER, IgnoredFile
 from canbao.intake.matching import ANOMALY_OF_STATUS
 from canbao.intake.reconcile import cash_differences, unit_channel_table
+from canbao.intake.returned import current_rejections
 from canbao.intake.settle import Settled
 from canbao.ledger.schema import CashDeposit, Unit
 from canbao.money import fen
@@ -63,15 +65,19 @@ def reconcile_channels(campaign_id: str, settled: Settled, output_dir: str, as_o
 
 
 @task(name="write-error-workbooks", cache_policy=NO_CACHE)
-def write_error_workbooks(campaign_id: str, rejected: pd.DataFrame, output_dir: str) -> list[str]:
-    """Per-unit workbooks of rejected rows (reason in Chinese, IDs masked) to send back."""
+def write_error_workbooks(campaign_id: str, output_dir: str) -> list[str]:
+    """Per-unit (or per-file) workbooks of every rejection the ledger holds for the inbox's current files."""
+    with ledger_engine().connect() as conn:
+        rejected = current_rejections(conn, campaign_id, INTAKE_ORDER)
     paths = error_workbooks(rejected, unit_names(campaign_id), Path(output_dir) / "退回清单")
     return [str(p) for p in paths]
 
 
 @task(name="publish-intake-artifacts", cache_policy=NO_CACHE)
-def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_files: list[str]) -> str:
-    """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown)."""
+def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_files: list[str],
+                   ignored: list[IgnoredFile] | None = None) -> str:
+    """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown, refused and ignored
+    files first)."""
     c = load_campaign(campaign_id)
     rejected = pd.concat([b["rejected"] for b in batches if len(b["rejected"])], ignore_index=True) \
         if any(len(b["rejected"]) for b in batches) else pd.DataFrame(columns=["reason"])
@@ -85,7 +91,9 @@ def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_fil
              f"- 退回清单：{len(error_files)} 个工作簿", f"- 对账表：`{Path(recon['workbook']).name}`"]
     markdown = summary_markdown(f"{c.campaign.locality} 参保登记与缴费导入", counts,
                                 rejected["reason"].value_counts().to_dict(),
-                                {**recon["anomalies"], **breaches["kind"].value_counts().to_dict()}, extra)
+                                {**recon["anomalies"], **breaches["kind"].value_counts().to_dict()}, extra,
+                                refused=rejected[rejected["source_row"] == 0] if len(rejected) else None,
+                                ignored=ignored or [])
     create_markdown_artifact(markdown, key=f"{campaign_id}-intake-summary", description="参保登记与缴费导入汇总")
     create_table_artifact(unit_channel_records(recon["table"], unit_names(campaign_id)),
                           key=f"{campaign_id}-intake-units", description="各单位、各渠道登记与缴费情况")

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from canbao.ledger.schema import Campaign as CampaignRow
 from canbao.policy.load import load_campaign
 from canbao.reports.bulletin import bulletin_markdown, bulletin_text
-from canbao.reports.chart import write_progress_chart
+from canbao.reports.chart import CHART_SKIPPED, progress_chart
+from canbao.reports.fonts import FONT_ENV
 from canbao.reports.ledger_frames import load_inputs
 from canbao.reports.posting import posting_rows, write_posting
 from canbao.reports.progress import build_report
@@ -64,11 +65,16 @@ def stored_weekly(campaign: str, as_of: date, sha256: str | None = None) -> dict
 
 @task(name="write-weekly-files", cache_policy=NO_CACHE)
 def write_weekly_files(content: dict[str, Any], out: str) -> dict[str, str]:
-    """Workbook, chart and bulletin (markdown and Word-friendly text) drawn from one snapshot."""
+    """Workbook, chart and bulletin (markdown and Word-friendly text) drawn from one snapshot; without a CJK
+    font the chart is left out (publish_weekly then says so)."""
     r = from_content(content)
     stem = Path(out) / f"{r.campaign_id}_{r.as_of.isoformat()}"
-    files = {"周报表": write_weekly_workbook(Path(f"{stem}_参保情况周报表（内部）.xlsx"), r),
-             "进度图": write_progress_chart(Path(f"{stem}_累计参保进度图（内部）.png"), r)}
+    files = {"周报表": write_weekly_workbook(Path(f"{stem}_参保情况周报表（内部）.xlsx"), r)}
+    chart = progress_chart(Path(f"{stem}_累计参保进度图（内部）.png"), r)
+    if chart.path is not None:
+        files["进度图"] = chart.path
+    else:
+        get_run_logger().warning("no CJK font: the progress chart is skipped (%s)", FONT_ENV)
     markdown, text = Path(f"{stem}_进度通报（内部）.md"), Path(f"{stem}_进度通报（内部）.txt")
     markdown.write_text(bulletin_markdown(r), encoding="utf-8")
     text.write_bytes(b"\xef\xbb\xbf" + bulletin_text(r).encode("utf-8"))  # BOM: Word and Notepad read UTF-8
@@ -81,7 +87,8 @@ def publish_weekly(content: dict[str, Any], files: dict[str, str]) -> str:
     """Keyed artifacts per campaign and week: the bulletin with file list (markdown) and the town table."""
     r = from_content(content)
     key = f"{r.campaign_id}-weekly-{r.as_of.isoformat()}"
-    markdown = report_markdown(r, files, content_sha256(content))
+    warnings = [] if "进度图" in files else [CHART_SKIPPED]
+    markdown = report_markdown(r, files, content_sha256(content), warnings)
     create_markdown_artifact(markdown, key=key, description=f"{r.locality}参保进度通报（截至{r.cutoff_text}）")
     create_table_artifact(unit_records(r), key=f"{key}-units", description=f"各{r.town_noun}参保进度")
     return key

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from canbao.formats.sources import SOURCES
 from canbao.policy.load import CONFIG_DIR, ConfigError, available_campaigns, check_config, load_campaign
 
 d = date
@@ -681,6 +682,39 @@ def test_unparseable_yaml_names_the_file(tmp_path):
     path.write_text("campaign: [unclosed\n", encoding="utf-8")
     loaded, problems = check_config(path)
     assert loaded is None and len(problems) == 1 and problems[0].startswith(f"{path}:")
+
+
+def test_an_impossible_date_names_file_and_field(tmp_path):
+    text = (CONFIG_DIR / "kaijiang-2020.yaml").read_text(encoding="utf-8")
+    assert "issued: 2019-09-04" in text
+    path = tmp_path / "kaijiang-2020.yaml"
+    path.write_text(text.replace("issued: 2019-09-04", "issued: 2019-02-30"), encoding="utf-8")
+    loaded, problems = check_config(path)
+    assert loaded is None and len(problems) == 1
+    assert problems[0].startswith(f"{path}:campaign.issued: ") and "2019-02-30" in problems[0]
+
+
+@pytest.mark.parametrize(("campaign", "index", "subsidy", "bad"), [
+    ("kaijiang-2020", 5, "250.01", True),  # Kaijiang's residents pay 250 yuan
+    ("kaijiang-2020", 5, "250.00", False),
+    ("yuzhong-2021", 3, "655.00", False),  # Yuzhong's second tier pays 655: a 280 subsidy is not above it
+    ("yuzhong-2021", 3, "656.00", True),
+])
+def test_a_subsidy_above_the_contribution_is_caught(tmp_path, campaign, index, subsidy, bad):
+    raw = yaml.safe_load((CONFIG_DIR / f"{campaign}.yaml").read_text(encoding="utf-8"))
+    assert raw["exemptions"][index]["funding_mode"] == "partial_subsidy"
+    path = _broken(tmp_path, campaign, f"exemptions.{index}.subsidy", subsidy)
+    loaded, problems = check_config(path)
+    assert (loaded is None) == bad
+    assert any(p.startswith(f"{path}:exemptions.{index}.subsidy: ") for p in problems) == bad, problems
+
+
+def test_intake_limits_per_source_checked(tmp_path):
+    path = _broken(tmp_path, "haimen-2020", "intake_limits", {"sources": {"rosters": {"max_rows": 10}}})
+    assert check_config(path)[1] == [f"{path}:intake_limits.sources.rosters: unknown source 'rosters' "
+                                      f"(known: {', '.join(SOURCES)})"]
+    path = _broken(tmp_path, "haimen-2020", "intake_limits", {"default": {"max_rows": 0}})
+    assert any(p.startswith(f"{path}:intake_limits.default.max_rows:") for p in check_config(path)[1])
 
 
 # ------------------------------------------------------------------- rules issue 10 adds (each by clause)

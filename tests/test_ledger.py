@@ -11,8 +11,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Engine, Integer, MetaData, insert, inspect, select, text
-from sqlalchemy.exc import IntegrityError, StatementError
 
+from canbao.errors import LedgerError
 from canbao.identity import make_id, mask_id
 from canbao.ledger import bulk, migrate
 from canbao.ledger.bulk import insert_rows, upsert
@@ -129,7 +129,7 @@ def test_second_enrollment_of_a_person_is_never_a_second_row(ledger_engine: Engi
         import_id = seed(conn, people)
         assert upsert(conn, Enrollment, enrollments(people, import_id), ENROLLMENT_KEY) == 3
     again = enrollments(people[:1], import_id).assign(unit_code="v02", source_row=99)
-    with pytest.raises(IntegrityError), ledger_engine.begin() as conn:
+    with pytest.raises(LedgerError, match="违反台账约束"), ledger_engine.begin() as conn:
         insert_rows(conn, Enrollment, again)
     with ledger_engine.begin() as conn:
         assert upsert(conn, Enrollment, again, ENROLLMENT_KEY) == 1
@@ -143,7 +143,7 @@ def test_second_payment_with_same_reference_is_never_a_second_row(ledger_engine:
         import_id = seed(conn, people)
         assert upsert(conn, Payment, payments(people, import_id), PAYMENT_KEY, update=[]) == 4
     repeat = payments(people, import_id).iloc[[1]]
-    with pytest.raises(IntegrityError), ledger_engine.begin() as conn:
+    with pytest.raises(LedgerError, match="违反台账约束"), ledger_engine.begin() as conn:
         insert_rows(conn, Payment, repeat)
     with ledger_engine.begin() as conn:
         assert upsert(conn, Payment, repeat, PAYMENT_KEY, update=[]) == 0
@@ -165,7 +165,7 @@ def test_a_file_is_recorded_once(ledger_engine: Engine) -> None:
                               sha256="b" * 64, rows_total=1, rows_accepted=1, rows_rejected=0, imported_at=AT,
                               supersedes_id=first)
         assert fixed != first
-    with pytest.raises(IntegrityError), ledger_engine.begin() as conn:
+    with pytest.raises(LedgerError, match="违反台账约束"), ledger_engine.begin() as conn:
         conn.execute(insert(Import).values(campaign_id=CAMPAIGN, source="roster", file_name="x",
                                            sha256="a" * 64, rows_total=1, rows_accepted=1, rows_rejected=0,
                                            imported_at=AT))
@@ -246,9 +246,9 @@ def test_rejections_never_hold_a_full_id_and_timestamps_stay_aware(ledger_engine
         ok = {"import_id": import_id, "source_row": 7, "column": "身份证号", "reason": "id_checksum",
               "detail": f"校验位错误 {mask_id(person)}", "unit_code": "v01"}
         assert insert_rows(conn, Rejection, [ok]) == 1
-    with pytest.raises((ValueError, StatementError), match="full ID"), ledger_engine.begin() as conn:
+    with pytest.raises((ValueError, LedgerError), match="full ID"), ledger_engine.begin() as conn:
         insert_rows(conn, Rejection, [{**ok, "detail": f"校验位错误 {person}"}])
-    with pytest.raises((ValueError, StatementError), match="timezone-aware"), ledger_engine.begin() as conn:
+    with pytest.raises((ValueError, LedgerError), match="timezone-aware"), ledger_engine.begin() as conn:
         insert_rows(conn, Audit, [{"at": datetime(2019, 10, 8, 9, 30), "action": "insert", "table_name": "x",
                                    "record_key": "k"}])
     with ledger_engine.connect() as conn:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from canbao.exemptions.rank import resolve_people
 from canbao.formats.read import FormatError, read_source
-from canbao.identity import check_ids
+from canbao.identity import check_ids, mask_ids_in
 from canbao.intake.inbox import SUFFIXES, InboxFile, sha256_of
 from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.policy.model import Campaign
@@ -65,9 +65,9 @@ def scan_deliveries(inbox: Path, c: Campaign) -> tuple[list[Delivery], list[str]
     return [Delivery(agency, tuple(files)) for agency, files in sorted(found.items())], skipped
 
 
-def _unreadable(f: InboxFile, exc: Exception) -> dict:
+def _unreadable(f: InboxFile, exc: FormatError) -> dict:
     return {"source": SOURCE, "source_file": f.name, "source_row": 0, "unit_code": pd.NA, "column": "",
-            "reason": "file_unreadable", "reason_label": label("file_unreadable"), "value": str(exc)[:200],
+            "reason": exc.reason, "reason_label": label(exc.reason), "value": mask_ids_in(exc.detail)[:200],
             "name": ""}
 
 
@@ -78,7 +78,7 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
     for f in d.files:
         try:
             df = read_source(f.path, SOURCE, columns, campaign=c, agency=d.agency)
-        except (FormatError, ValueError, OSError) as exc:
+        except FormatError as exc:  # the reader turns every way a file fails to read into one
             unreadable.append(_unreadable(f, exc))
             continue
         frames.append(df.assign(source_file=f.name))

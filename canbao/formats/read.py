@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from canbao.formats.errors import FormatError
 from canbao.formats.headers import normalize_header
 from canbao.formats.labels import apply_labels
 from canbao.formats.sources import SourceSpec, source_spec
 from canbao.formats.tables import read_grid
+from canbao.policy.limits import FileLimits
 from canbao.policy.model import Campaign
 
 __all__ = ["HEADER_SCAN_ROWS", "FormatError", "find_header", "read_source"]
 
 HEADER_SCAN_ROWS = 10
-
-
-class FormatError(ValueError):
-    """A file that cannot be read as its source: no header row or required columns missing."""
 
 
 def _variants(spec: SourceSpec, override: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
@@ -68,31 +66,39 @@ def _frame(grid: list[list[str]], start: int, positions: dict[int, str],
     return frame.loc[~empty].reset_index(drop=True)
 
 
+def _missing(path: Path, names: list[str]) -> FormatError:
+    return FormatError(f"{path.name}: missing column(s) {', '.join(names)}", "file_unreadable",
+                       f"缺少必需列：{'、'.join(names)}")
+
+
 def read_source(path: Path, source: str, mapping_override: Mapping[str, Sequence[str]] | None = None, *,
-                campaign: Campaign | None = None, agency: str | None = None) -> pd.DataFrame:
+                campaign: Campaign | None = None, agency: str | None = None,
+                limits: FileLimits | None = None) -> pd.DataFrame:
     """A file of `source` as a text frame with canonical columns, `source_file` and `source_row`.
 
     With a campaign, category/tier/exemption labels become codes (unknown labels stay as written);
     for an exemption list `agency` defaults to the folder name, and a list without a category column
-    gets the agency's only exemption category.
+    gets the agency's only exemption category. `limits` default to the campaign's for the source.
+    Any file that cannot be read raises FormatError with a file-level reason code.
     """
     path = Path(path)
     spec = source_spec(source)
     variants = _variants(spec, mapping_override)
-    grid = read_grid(path)
+    if limits is None and campaign is not None:
+        limits = campaign.intake_limits.for_source(source)
+    grid = read_grid(path, limits)
     header, positions = find_header(grid, variants)
     found = set(positions.values())
     missing = [c for c in spec.required if c not in found]
     if header < 0 or missing:
-        names = ", ".join(variants[c][0] for c in (missing or spec.required))
-        raise FormatError(f"{path.name}: missing column(s) {names}")
+        raise _missing(path, [variants[c][0] for c in (missing or spec.required)])
     frame = _frame(grid, header + 1, positions, spec.columns)
     if spec.kind == "exemption":
         frame["agency"] = agency or path.parent.name
         if campaign is not None and "exemption" not in found:
             own = [e.code for e in campaign.exemptions if e.agency == (agency or path.parent.name)]
             if len(own) != 1:
-                raise FormatError(f"{path.name}: missing column(s) {variants['exemption'][0]}")
+                raise _missing(path, [variants["exemption"][0]])
             frame["exemption"] = own[0]
     frame = apply_labels(frame, campaign)
     frame.insert(len(frame.columns) - 1, "source_file", path.name)

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, update
 
 from canbao.formats.read import FormatError, read_source
+from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
 from canbao.intake.store import (
@@ -24,7 +25,7 @@ from canbao.ledger.schema import Import
 from canbao.policy.model import Campaign
 from canbao.reasons import label
 
-__all__ = ["PAYMENT_SOURCES", "BatchResult", "IntakeContext", "intake_batch"]
+__all__ = ["PAYMENT_SOURCES", "BatchResult", "IntakeContext", "file_rejection", "intake_batch"]
 
 PAYMENT_SOURCES = ("bank_deduction", "self_service_terminal", "tax_app", "bank_counter", "service_window",
                    "village_cash")
@@ -55,18 +56,26 @@ class BatchResult:
     skipped: int
 
 
+def file_rejection(source: str, f: InboxFile, reason: str, detail: str = "") -> dict[str, object]:
+    """The one rejection row of a file refused whole: row 0, the file-level reason, a detail without its name."""
+    return {"source": source, "source_file": f.name, "source_row": 0, "unit_code": pd.NA, "column": "",
+            "reason": reason, "reason_label": label(reason), "value": mask_ids_in(detail)[:200], "name": ""}
+
+
 def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings: dict | None
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All rows of the files as one text frame, and one rejection per file that could not be read."""
     frames, unreadable = [], []
+    limits = ctx.campaign.intake_limits.for_source(source)
     for f in files:
+        if f.refusal is not None:
+            unreadable.append(file_rejection(source, f, f.refusal))
+            continue
         try:
             df = read_source(f.path, source, (mappings or {}).get(f.agency or source), campaign=ctx.campaign,
-                             agency=f.agency)
-        except (FormatError, ValueError, OSError) as exc:
-            unreadable.append({"source": source, "source_file": f.name, "source_row": 0, "unit_code": pd.NA,
-                               "column": "", "reason": "file_unreadable", "reason_label": label("file_unreadable"),
-                               "value": str(exc)[:200], "name": ""})
+                             agency=f.agency, limits=limits)
+        except FormatError as exc:
+            unreadable.append(file_rejection(source, f, exc.reason, exc.detail))
             continue
         df["source_file"] = f.name
         frames.append(df)

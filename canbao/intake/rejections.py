@@ -7,7 +7,7 @@ import pandas as pd
 from canbao.identity import mask_id, mask_name
 from canbao.reasons import label
 
-__all__ = ["REASON_COLUMN", "REJECTED_COLUMNS", "first_reason", "rejected_frame"]
+__all__ = ["REASON_COLUMN", "REJECTED_COLUMNS", "detail_parts", "first_reason", "ledger_detail", "rejected_frame"]
 
 REJECTED_COLUMNS = ["source", "source_file", "source_row", "unit_code", "column", "reason", "reason_label",
                     "value", "name"]
@@ -18,6 +18,21 @@ REASON_COLUMN = {
     "category_unknown": "category", "tier_unknown": "tier", "duplicate_enrollment": "id_number",
     "deceased": "id_number", "payment_duplicate_row": "external_ref", "reference_missing": "external_ref",
 }
+
+
+_NAME_MARK = "；姓名："
+
+
+def ledger_detail(reason_label: str, value: str, name: str) -> str:
+    """The `rejections.detail` text: label, masked value and masked name, readable and parsed back as is."""
+    return f"{reason_label}：{value}" + (f"{_NAME_MARK}{name}" if name else "")
+
+
+def detail_parts(detail: str) -> tuple[str, str]:
+    """The masked value and masked name kept in a `rejections.detail` text."""
+    rest = detail.split("：", 1)[1] if "：" in detail else ""
+    value, _, name = rest.partition(_NAME_MARK)
+    return value, name
 
 
 def first_reason(index: pd.Index, checks: list[tuple[str, pd.Series]]) -> pd.Series:

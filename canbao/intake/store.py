@@ -10,6 +10,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, delete, select
 
+from canbao.intake.rejections import ledger_detail
 from canbao.ledger.bulk import insert_rows, upsert
 from canbao.ledger.schema import Audit, Enrollment, Import, Payment, Rejection, Resident
 
@@ -138,7 +139,8 @@ def record_rejections(conn: Connection, rejected: pd.DataFrame, imports: Mapping
     rows = pd.DataFrame({
         "import_id": rejected["source_file"].map(imports), "source_row": rejected["source_row"],
         "column": rejected["column"], "reason": rejected["reason"], "unit_code": rejected["unit_code"],
-        "detail": rejected["reason_label"] + "：" + rejected["value"].fillna(""),
+        "detail": [ledger_detail(str(r), str(v), str(n)) for r, v, n in
+                   zip(rejected["reason_label"], rejected["value"].fillna(""), rejected["name"].fillna(""))],
     })
     return insert_rows(conn, Rejection, rows)
 

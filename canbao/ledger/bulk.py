@@ -11,6 +11,7 @@ from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
+from canbao.ledger.failures import scrubbed
 from canbao.ledger.rows import Rows, to_columns
 
 __all__ = [
@@ -74,9 +75,12 @@ def _copy(conn: Connection, into: str, columns: list[str], values: list[list[Any
     """PostgreSQL: COPY bound column values into the table named `into` (psycopg 3 `cursor.copy`)."""
     names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
     raw = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {into} ({names}) FROM STDIN") as copy:
-        for row in zip(*values):
-            copy.write_row(row)
+    try:
+        with raw.cursor() as cursor, cursor.copy(f"COPY {into} ({names}) FROM STDIN") as copy:
+            for row in zip(*values):
+                copy.write_row(row)
+    except conn.dialect.loaded_dbapi.Error as exc:  # raw COPY bypasses the engine's handle_error; CONTEXT quotes rows
+        raise scrubbed(exc) from None
 
 
 def _copy_upsert(

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from canbao.ledger.failures import raise_ledger_error
+
 __all__ = ["DEFAULT_URL", "ENV_VAR", "database_url", "make_engine", "mask_url", "normalize_url"]
 
 ENV_VAR = "CANBAO_DATABASE_URL"
@@ -61,11 +63,13 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, **kwargs)
+        engine = create_engine(parsed, **{"hide_parameters": True, **kwargs})
         event.listen(engine, "connect", _sqlite_pragmas)
     elif backend == "postgresql":
-        engine = create_engine(parsed, **{"pool_pre_ping": True, **kwargs})
+        engine = create_engine(parsed, **{"pool_pre_ping": True, "hide_parameters": True, **kwargs})
     else:
         raise ValueError(f"unsupported ledger database {mask_url(parsed)}: use sqlite or postgresql")
+    # Database errors quote bound parameters and rows (ID numbers, names): none may reach a log or a state.
+    event.listen(engine, "handle_error", raise_ledger_error)
     _log.debug("ledger engine for %s", mask_url(parsed))
     return engine

@@ -52,7 +52,7 @@ PAYMENT_STATUSES = ("matched", "underpaid", "overpaid", "orphan", "duplicate", "
 UNIT_LEVELS = ("county", "town", "village", "school")
 # Column.info flag: bookkeeping (surrogate ids, write times, run ids) that `snapshot` leaves out.
 VOLATILE = {"volatile": True}
-_ID = {"primary_key": True, "autoincrement": True, "info": VOLATILE}
+_ID: dict[str, Any] = {"primary_key": True, "autoincrement": True, "info": VOLATILE}
 
 
 class Base(DeclarativeBase):

@@ -27,7 +27,7 @@ __all__ = ["LIST_STATUSES", "ExemptionBatch", "ExemptionEntry", "ExemptionList",
 
 # received → approved | approved_with_exclusions | rejected; a newer delivery supersedes a pending one.
 LIST_STATUSES = ("received", "approved", "approved_with_exclusions", "rejected", "superseded")
-_ID = {"primary_key": True, "autoincrement": True, "info": VOLATILE}
+_ID: dict[str, Any] = {"primary_key": True, "autoincrement": True, "info": VOLATILE}
 
 
 class ExemptionList(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from canbao.formats.sources import SOURCES
 from canbao.policy.model import Campaign
 from canbao.policy.rule_checks import rule_problems
 
@@ -17,7 +18,7 @@ def cross_check(c: Campaign) -> list[Problem]:
     """Every cross-field problem of a campaign as (dotted.path, message)."""
     return [
         *_phases(c), *_deadlines(c), *_references(c), *_schedule(c), *_units(c), *_reporting(c),
-        *_settlement(c), *rule_problems(c),
+        *_settlement(c), *_subsidies(c), *_intake_limits(c), *rule_problems(c),
     ]
 
 
@@ -164,3 +165,18 @@ def _settlement(c: Campaign) -> list[Problem]:
             out.append((f"{where}.payer", f"basis {t.basis} needs a payer"))
     return out
 
+
+def _subsidies(c: Campaign) -> list[Problem]:
+    """A partial subsidy may not exceed what anyone pays: the highest individual contribution of a tier."""
+    paid: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for line in c.contribution.lines:
+        paid[(line.category, line.tier)] += line.individual
+    most = max(paid.values(), default=Decimal(0))
+    return [(f"exemptions.{i}.subsidy", f"subsidy {e.subsidy} yuan for '{e.code}' exceeds the highest individual "
+             f"contribution {most} yuan") for i, e in enumerate(c.exemptions)
+            if e.subsidy is not None and e.subsidy > most]
+
+
+def _intake_limits(c: Campaign) -> list[Problem]:
+    return [(f"intake_limits.sources.{code}", f"unknown source '{code}' (known: {', '.join(SOURCES)})")
+            for code in c.intake_limits.sources if code not in SOURCES]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -43,10 +44,23 @@ def resolve(name: str | Path, config_dir: Path = CONFIG_DIR) -> Path:
     return candidate
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe YAML where a date that cannot exist (2019-02-30) stays text, so validation names its field."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # day or month out of range: the model reports it at its path
+            return self.construct_scalar(node)
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
+
+
 def check_config(path: Path) -> tuple[Campaign | None, list[str]]:
     """Parse and validate one config file; the campaign (if valid) and every problem found."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # a SafeLoader subclass
     except (OSError, yaml.YAMLError) as exc:
         return None, [f"{path}: {str(exc).splitlines()[0]}"]
     if not isinstance(raw, dict):
@@ -54,7 +68,9 @@ def check_config(path: Path) -> tuple[Campaign | None, list[str]]:
     try:
         campaign = Campaign.model_validate(raw)
     except ValidationError as exc:
-        return None, [f"{path}:{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in exc.errors()]
+        return None, [f"{path}:{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}"
+                      + (f" (got {e['input']!r})" if isinstance(e.get("input"), str | int | float) else "")
+                      for e in exc.errors()]
     problems = [f"{path}:{where}: {msg}" for where, msg in cross_check(campaign)]
     if campaign.campaign.id != path.stem:
         problems.append(f"{path}:campaign.id: '{campaign.campaign.id}' does not match the file name")

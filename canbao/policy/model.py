@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from canbao.policy.limits import IntakeLimits
+
 __all__ = [
     "CATEGORY_CODES",
     "EXEMPTION_CODES",
@@ -436,6 +438,7 @@ class Campaign(Strict):
     cash_double_limit: CashDoubleLimit | None = None
     award: Award | None = None
     settlement: Settlement | None = None
+    intake_limits: IntakeLimits = IntakeLimits()
     holidays: list[date] = Field(default_factory=list, description="extra non-working days")
     workdays: list[date] = Field(default_factory=list, description="extra working days")
 

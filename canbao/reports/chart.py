@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,11 +15,22 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from canbao.reports.fonts import cjk_font
+from canbao.reports.fonts import FONT_ENV, MissingFontError, MissingGlyphError, cjk_font
 from canbao.reports.table import forecasts, pct
 from canbao.reports.weekly import WeeklyReport, rate
 
-__all__ = ["chart_units", "write_progress_chart"]
+__all__ = ["CHART_SKIPPED", "ChartOutcome", "chart_units", "progress_chart", "write_progress_chart"]
+
+CHART_SKIPPED = (f"本机未找到可显示中文的字体，本次未生成累计参保进度图（周报表和通报已照常生成）。"
+                 f"安装 fonts-wqy-microhei（bash scripts/system-deps.sh）或设置环境变量 {FONT_ENV} 后重新生成即可。")
+
+
+@dataclass(frozen=True)
+class ChartOutcome:
+    """The chart written, or why it was skipped (a Chinese warning for the artifact)."""
+
+    path: Path | None
+    warning: str | None = None
 
 
 def chart_units(r: WeeklyReport) -> list[str]:
@@ -54,7 +66,7 @@ def _panel(ax: Axes, r: WeeklyReport, code: str, guess: Fraction | None) -> None
 
 
 def write_progress_chart(path: Path, r: WeeklyReport, columns: int = 4) -> Path:
-    """Write the PNG; fails if a Chinese glyph would be missing from the font."""
+    """Write the PNG; MissingFontError without a CJK font, MissingGlyphError (no file left) if one lacks glyphs."""
     family, _ = cjk_font()
     codes = chart_units(r)
     guesses = forecasts(r)
@@ -77,6 +89,15 @@ def write_progress_chart(path: Path, r: WeeklyReport, columns: int = 4) -> Path:
             fig.savefig(path, dpi=100, metadata={"Software": None})
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     if missing:
-        raise RuntimeError(f"chart font {family} lacks glyphs: {missing[0]}")
+        path.unlink()
+        raise MissingGlyphError(f"chart font {family} lacks glyphs: {missing[0]}")
     return path
+
+
+def progress_chart(path: Path, r: WeeklyReport) -> ChartOutcome:
+    """The chart, or no chart and a warning when no usable CJK font is installed: the report goes on."""
+    try:
+        return ChartOutcome(write_progress_chart(path, r))
+    except MissingFontError:
+        return ChartOutcome(None, CHART_SKIPPED)
 

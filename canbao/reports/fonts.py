@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["CANDIDATES", "FONT_ENV", "MissingFontError", "cjk_font"]
+__all__ = ["CANDIDATES", "FONT_ENV", "MissingFontError", "MissingGlyphError", "cjk_font"]
 
 FONT_ENV = "CANBAO_CJK_FONT"  # a font file to use instead of searching
 # Debian/Ubuntu packages, first the one scripts/system-deps.sh installs (fonts-wqy-microhei).
@@ -23,6 +23,10 @@ _FAMILY_HINTS = ("WenQuanYi", "Noto Sans CJK", "Noto Sans SC", "Source Han Sans"
 
 class MissingFontError(RuntimeError):
     """No CJK font on this machine."""
+
+
+class MissingGlyphError(MissingFontError):
+    """The font found lacks glyphs the chart needs (it would show boxes)."""
 
 
 @lru_cache(maxsize=1)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from canbao.formats.sources import SOURCES
 from canbao.formats.write import write_workbook
-from canbao.identity import mask_id
+from canbao.identity import mask_id, mask_ids_in
+from canbao.intake.inbox import IgnoredFile
 from canbao.money import yuan
 from canbao.reasons import label
 
@@ -22,25 +24,43 @@ UNIT_CHANNEL_HEADERS = {"unit_code": "单位代码", "unit_name": "单位名称"
                         "registered": "登记人数", "payments": "缴费笔数", "paid_yuan": "缴费金额（元）"}
 
 
+_SUFFIX = "_退回清单（内部）.xlsx"
+
+
 def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:80]
 
 
+def _book_name(key: str, rows: pd.DataFrame, unit_names: Mapping[str, str]) -> tuple[str, str]:
+    """File name and title of one workbook: a unit's from the ledger's units, else the import's number."""
+    if key in unit_names:
+        return f"{_safe(key)}_{_safe(unit_names[key])}{_SUFFIX}", f"{unit_names[key]} 数据退回清单（内部）"
+    first = rows.iloc[0]
+    title = SOURCES[first["source"]].title if first["source"] in SOURCES else str(first["source"])
+    return (f"文件{int(first['import_id'])}_{_safe(title)}{_SUFFIX}",
+            f"{first['source_file']}（{title}）数据退回清单（内部）")
+
+
 def error_workbooks(rejected: pd.DataFrame, unit_names: Mapping[str, str], out_dir: Path) -> list[Path]:
-    """One workbook per unit (or per sending file when the row names no unit) listing its rejected rows."""
-    if rejected.empty:
-        return []
+    """One workbook per unit (or per received file when a row names no known unit) of its rejected rows.
+
+    `rejected` is the ledger's (canbao.intake.returned): file names there are already masked, and a
+    workbook's own name never comes from a received file's name. Workbooks of earlier runs that no
+    longer have rows (their file was corrected) are removed, so the folder always matches the ledger.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    known = rejected["unit_code"].astype("string").isin(list(unit_names))
-    owner = rejected["unit_code"].astype("string").where(known, rejected["source_file"].astype(str))
     paths = []
-    for key, rows in rejected.groupby(owner.fillna("未知"), sort=True):
-        title = f"{unit_names.get(key, key)} 数据退回清单（内部）"
-        sheet = rows[list(REJECTION_HEADERS)].rename(columns=REJECTION_HEADERS)
-        path = out_dir / f"{_safe(str(key))}_{_safe(unit_names.get(key, 'file'))}_退回清单（内部）.xlsx"
-        write_workbook(path, {"退回明细": sheet}, title=title,
-                       notes=["请按行号核对原文件，更正后重新报送；身份证号码已脱敏。"])
-        paths.append(path)
+    if len(rejected):
+        unit = rejected["unit_code"].astype("string")
+        owner = unit.where(unit.isin(list(unit_names)), "file:" + rejected["import_id"].astype(str))
+        for key, rows in rejected.groupby(owner, sort=True):
+            name, title = _book_name(str(key), rows, unit_names)
+            sheet = rows[list(REJECTION_HEADERS)].rename(columns=REJECTION_HEADERS)
+            path = write_workbook(out_dir / name, {"退回明细": sheet}, title=title,
+                                  notes=["请按行号核对原文件，更正后重新报送；身份证号码已脱敏。行号为0表示整个文件未能读取。"])
+            paths.append(path)
+    for stale in set(out_dir.glob(f"*{_SUFFIX}")) - set(paths):
+        stale.unlink()
     return paths
 
 
@@ -90,10 +110,32 @@ def reconciliation_workbook(path: Path, title: str, units: pd.DataFrame, cash: p
     return path
 
 
+def _file_sections(refused: pd.DataFrame, ignored: Sequence[IgnoredFile]) -> list[str]:
+    """Whole files refused (row 0 rejections) and entries left unread, names with ID-like digits masked."""
+    lines: list[str] = []
+    if len(refused):
+        lines += ["## ⚠ 整个文件被退回（未读取任何行）", "", "| 来源 | 文件 | 原因 | 说明 |", "|---|---|---|---|"]
+        lines += [f"| {SOURCES[r.source].title if r.source in SOURCES else r.source} | {mask_ids_in(r.source_file)} "
+                  f"| {label(r.reason)} | {r.value} |" for r in refused.itertuples()]
+        lines.append("")
+    if ignored:
+        lines += ["## 收件箱中未读取的文件", "", "| 来源 | 文件 | 原因 |", "|---|---|---|"]
+        lines += [f"| {SOURCES[x.source].title if x.source in SOURCES else x.source} | {x.name} | {label(x.reason)} |"
+                  for x in ignored]
+        lines.append("")
+    return lines
+
+
 def summary_markdown(title: str, counts: Mapping[str, int], rejections: Mapping[str, int],
-                     anomalies: Mapping[str, int], extra: list[str]) -> str:
-    """The run summary: what was taken in, rejections and anomalies by reason (no personal data)."""
-    lines = [f"# {title}", "", "| 项目 | 数量 |", "|---|---:|"]
+                     anomalies: Mapping[str, int], extra: list[str], *, refused: pd.DataFrame | None = None,
+                     ignored: Sequence[IgnoredFile] = ()) -> str:
+    """The run summary: refused and ignored files first, what was taken in, rejections and anomalies by reason.
+
+    No personal data: `refused` holds file-level rejections (source, source_file, reason, value) whose
+    value is a reader's detail, and file names are shown with ID-like digits masked.
+    """
+    lines = [f"# {title}", "", *_file_sections(refused if refused is not None else pd.DataFrame(), ignored)]
+    lines += ["| 项目 | 数量 |", "|---|---:|"]
     lines += [f"| {k} | {v:,} |" for k, v in counts.items()]
     lines += ["", "## 退回数据（按原因）", "", "| 原因 | 代码 | 行数 |", "|---|---|---:|"]
     lines += [f"| {label(k)} | `{k}` | {v:,} |" for k, v in sorted(rejections.items(), key=lambda x: -x[1])]

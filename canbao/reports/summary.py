@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -31,8 +31,10 @@ def unit_records(r: WeeklyReport, level: str = "town") -> list[dict[str, object]
              "排名": None if pd.isna(row["rank"]) else int(row["rank"])} for row in rows]
 
 
-def report_markdown(r: WeeklyReport, files: Mapping[str, str], sha256: str) -> str:
-    """The weekly artifact: the bulletin, then where the files are and which snapshot they come from."""
+def report_markdown(r: WeeklyReport, files: Mapping[str, str], sha256: str, warnings: Sequence[str] = ()) -> str:
+    """The weekly artifact: warnings first, the bulletin, then where the files are and which snapshot they are of."""
     listing = "\n".join(f"- {label}：`{Path(path).name}`" for label, path in files.items())
-    return (f"{bulletin_markdown(r)}\n---\n\n**输出文件**（{Path(next(iter(files.values()))).parent}）\n\n{listing}\n\n"
+    notes = "".join(f"> ⚠ {w}\n\n" for w in warnings)
+    folder = Path(next(iter(files.values()))).parent
+    return (f"{notes}{bulletin_markdown(r)}\n---\n\n**输出文件**（{folder}）\n\n{listing}\n\n"
             f"台账快照 `{sha256[:12]}`：用同一快照重新生成可得到完全相同的报表（参数“按快照重现”）。\n")

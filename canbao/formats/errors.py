@@ -1,0 +1,18 @@
+"""The one error a reader raises for a file it cannot take: a reason code and a Chinese detail."""
+
+from __future__ import annotations
+
+__all__ = ["FormatError"]
+
+
+class FormatError(ValueError):
+    """A file that cannot be read as its source: damaged, too big, of unknown type, or lacking columns.
+
+    `reason` is a code of canbao.reasons (the file-level label); `detail` is Chinese text for the sender
+    that never holds the file's name or any cell value, so it can go into outputs and the ledger as is.
+    """
+
+    def __init__(self, message: str, reason: str = "file_unreadable", detail: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail
