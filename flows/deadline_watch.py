@@ -53,5 +53,5 @@ def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: Sen
     if not names:
         get_run_logger().info("%s: no campaign is active", day)
     if failures:
-        raise DeliveryFailed(f"{len(failures)} alert(s) not delivered: " + "; ".join(failures))
+        raise DeliveryFailed(f"{len(failures)}条提醒未送达：" + "; ".join(failures))
     return {"as_of": day.isoformat(), "campaigns": summary}

@@ -7,14 +7,17 @@ from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
 
 from canbao.deadlines import AlertKey, already_sent, record_alert
+from canbao.errors import CanbaoError
 from canbao.notify import Message, NotifyError, SecretRef, build_channel, env_secret, load_notify_config
 from tasks.runtime import clock_now, flow_run_id, ledger_engine
 
 __all__ = ["DeliveryFailed", "deliver", "prefect_secret"]
 
 
-class DeliveryFailed(RuntimeError):
+class DeliveryFailed(CanbaoError, RuntimeError):
     """Some channel refused or never got a message (the others were delivered and logged)."""
+
+    code = "delivery_failed"
 
 
 def prefect_secret(ref: SecretRef) -> str | None:

@@ -45,7 +45,7 @@ def test_benefit_start_is_never_before_the_year():
 
 
 def test_birth_after_payment_is_an_error():
-    with pytest.raises(PolicyError, match="after the payment"):
+    with pytest.raises(PolicyError, match="晚于缴费日期"):
         benefit_start(load_campaign("kaijiang-2020"), "new", d(2020, 1, 1), born=d(2020, 2, 1))
 
 

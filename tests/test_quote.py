@@ -95,9 +95,9 @@ def test_yuzhong_late_payer_adds_the_fiscal_subsidy_standard(tier, base):
 
 
 @pytest.mark.parametrize(("campaign", "kwargs", "message"), [
-    ("kaijiang-2020", {"category": "elderly"}, "no category 'elderly'"),
-    ("haimen-2020", {"category": "resident", "tier": 2}, "no tier 2"),
-    ("haimen-2020", {"category": "resident", "exemption": "family_planning_special"}, "no exemption"),
+    ("kaijiang-2020", {"category": "elderly"}, "没有参保类别 'elderly'"),
+    ("haimen-2020", {"category": "resident", "tier": 2}, "没有缴费档次 2"),
+    ("haimen-2020", {"category": "resident", "exemption": "family_planning_special"}, "没有免缴类别"),
 ])
 def test_unknown_codes_are_clear_errors(campaign, kwargs, message):
     with pytest.raises(PolicyError, match=message):

@@ -11,10 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from canbao.errors import CanbaoError
+
 __all__ = ["CliError", "Command", "build_parser", "main", "parse_date"]
 
 
-class CliError(Exception):
+class CliError(CanbaoError):
     """Bad input: reported as one line on stderr with a non-zero exit."""
 
 

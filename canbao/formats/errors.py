@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from canbao.errors import CanbaoError
+
 __all__ = ["FormatError"]
 
 
-class FormatError(ValueError):
+class FormatError(CanbaoError, ValueError):
     """A file that cannot be read as its source: damaged, too big, of unknown type, or lacking columns.
 
     `reason` is a code of canbao.reasons (the file-level label); `detail` is Chinese text for the sender

@@ -27,10 +27,10 @@ def post_json(channel: str, url: str, payload: dict[str, Any], params: dict[str,
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
-        raise NotifyError(channel, f"HTTP {exc.code}: {exc.read()[:200].decode('utf-8', 'replace')}") from None
+        raise NotifyError(channel, f"对方返回 HTTP {exc.code}：{exc.read()[:200].decode('utf-8', 'replace')}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise NotifyError(channel, f"unreachable: {reason}") from None
+        raise NotifyError(channel, f"无法连接（unreachable）：{reason}") from None
 
 
 def check_errcode(channel: str, body: str) -> str:
@@ -38,8 +38,8 @@ def check_errcode(channel: str, body: str) -> str:
     try:
         answer = json.loads(body)
     except json.JSONDecodeError:
-        raise NotifyError(channel, f"robot answered no JSON: {body[:200]!r}") from None
+        raise NotifyError(channel, f"机器人未返回 JSON：{body[:200]!r}") from None
     code = answer.get("errcode") if isinstance(answer, dict) else None
     if code != 0:
-        raise NotifyError(channel, f"robot refused the message: errcode={code} errmsg={answer.get('errmsg')!r}")
+        raise NotifyError(channel, f"机器人拒收消息：errcode={code} errmsg={answer.get('errmsg')!r}")
     return str(answer.get("errmsg", "ok"))

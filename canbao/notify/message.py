@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from canbao.errors import CanbaoError
+
 __all__ = ["Channel", "Message", "NotifyError", "Receipt"]
 
 
@@ -30,11 +32,13 @@ class Receipt:
     detail: str = ""
 
 
-class NotifyError(RuntimeError):
+class NotifyError(CanbaoError, RuntimeError):
     """A message the far end refused or never got (HTTP error, robot `errcode != 0`, SMTP refusal)."""
 
+    code = "notify_failed"
+
     def __init__(self, channel: str, reason: str) -> None:
-        super().__init__(f"{channel}: {reason}")
+        super().__init__(f"通知渠道 {channel} 发送失败：{reason}")
         self.channel = channel
         self.reason = reason
 

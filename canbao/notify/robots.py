@@ -76,5 +76,5 @@ class SlackWebhook:
         """Post the text; a non-2xx answer raises NotifyError (Slack answers errors with 4xx)."""
         status, body = post_json(self.name, self.url, {"text": f"*{message.subject}*\n{message.body}"})
         if not 200 <= status < 300:
-            raise NotifyError(self.name, f"webhook answered HTTP {status}: {body[:200]!r}")
+            raise NotifyError(self.name, f"webhook 返回 HTTP {status}：{body[:200]!r}")
         return Receipt(self.name, self.kind, body.strip()[:100] or "ok")

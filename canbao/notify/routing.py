@@ -29,7 +29,7 @@ def resolve_secret(channel: str, ref: SecretRef | None, secrets: SecretResolver)
         return None
     value = secrets(ref)
     if not value:
-        raise NotifyError(channel, f"secret not set: put it in {ref.describe()}")
+        raise NotifyError(channel, f"未设置密钥（secret not set）：请放入 {ref.describe()}")
     return value
 
 

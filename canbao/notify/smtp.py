@@ -38,7 +38,7 @@ class SmtpEmail:
     def send(self, message: Message) -> Receipt:
         """Send one mail to every recipient; a refused recipient or a dead server raises NotifyError."""
         if not self.to:
-            raise NotifyError(self.name, "no recipients configured")
+            raise NotifyError(self.name, "未配置收件人")
         try:
             cls = smtplib.SMTP_SSL if self.security == "ssl" else smtplib.SMTP
             kwargs = {"context": ssl.create_default_context()} if self.security == "ssl" else {}
@@ -49,7 +49,7 @@ class SmtpEmail:
                     smtp.login(self.username, self.password or "")
                 refused = smtp.send_message(self._compose(message))
         except (smtplib.SMTPException, OSError) as exc:
-            raise NotifyError(self.name, f"SMTP {type(exc).__name__}: {exc}") from None
+            raise NotifyError(self.name, f"邮件发送失败（SMTP {type(exc).__name__}）：{exc}") from None
         if refused:
-            raise NotifyError(self.name, f"recipients refused: {sorted(refused)}")
+            raise NotifyError(self.name, f"收件人被拒收：{sorted(refused)}")
         return Receipt(self.name, self.kind, f"sent to {len(self.to)} recipient(s)")

@@ -82,9 +82,9 @@ def benefit_start(c: Campaign, kind: str, paid_on: date, born: date | None = Non
     `admission` says why (refused); a mid-year payment that needs proof keeps its start, flagged needs_proof.
     """
     if kind not in ("renewal", "new"):
-        raise PolicyError(f"enrollment must be 'renewal' or 'new', not '{kind}'")
+        raise PolicyError(f"参保类型须为续保（renewal）或新参保（new），不是 '{kind}'")
     if born is not None and born > paid_on:
-        raise PolicyError(f"born {born} is after the payment date {paid_on}")
+        raise PolicyError(f"出生日期 {born} 晚于缴费日期 {paid_on}（born after the payment）")
     insured = set(insured_years)
     first, last, period = cover_period(c, category)
     for r in c.benefit_start.rules:
@@ -97,4 +97,5 @@ def benefit_start(c: Campaign, kind: str, paid_on: date, born: date | None = Non
                 admission = admit_cover(c, category, start, r.source) or admission
             refused = admission.outcome == "refused"
             return BenefitStart(None if refused else start, r.name, r.source, last, admission, assumptions_of(used))
-    raise PolicyError(f"campaign {c.id}: no benefit-start rule covers a {kind} enrollment paid on {paid_on}")
+    who = "续保" if kind == "renewal" else "新参保"
+    raise PolicyError(f"活动 {c.id}：没有适用于 {paid_on} 缴费的{who}人员的待遇享受规则")

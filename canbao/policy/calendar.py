@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 
+from canbao.errors import CanbaoError
+
 __all__ = ["ADJUST_RULES", "CalendarYearMissing", "WorkCalendar"]
 
 ADJUST_RULES = ("none", "next_working_day", "previous_working_day")
@@ -15,15 +17,16 @@ ADJUST_RULES = ("none", "next_working_day", "previous_working_day")
 _DAY = timedelta(days=1)
 
 
-class CalendarYearMissing(ValueError):
+class CalendarYearMissing(CanbaoError, ValueError):
     """A date falls in a year chinese-calendar has no holiday data for."""
+
+    code = "calendar_year_missing"
 
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"chinese-calendar has no holiday data for {year}; list that year's extra non-working days "
-            f"under `holidays` and extra working days under `workdays` in the campaign config, and "
-            f"{year} will be treated as Monday-Friday plus those overrides"
+            f"节假日数据（chinese-calendar）不含{year}年：请在活动配置的 `holidays` 下列出该年的放假日、"
+            f"`workdays` 下列出调休上班日，{year}年将按周一至周五加这些调整计算工作日"
         )
 
 

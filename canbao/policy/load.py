@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from canbao.errors import CanbaoError
 from canbao.policy.checks import cross_check
 from canbao.policy.model import Campaign
 
@@ -17,11 +18,13 @@ __all__ = ["CONFIG_DIR", "ConfigError", "available_campaigns", "check_config", "
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
 
-class ConfigError(ValueError):
+class ConfigError(CanbaoError, ValueError):
     """A config that failed to load; `problems` holds one `file:path: message` line each."""
 
+    code = "config_invalid"
+
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__("活动配置有误：" + "; ".join(problems))
         self.problems = problems
 
 

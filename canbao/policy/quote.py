@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from canbao.errors import CanbaoError
 from canbao.money import format_yuan
 from canbao.policy.admission import Admission, admit_payment
 from canbao.policy.assumptions import Assumption, assumptions_of
@@ -16,7 +17,7 @@ __all__ = ["ComponentShare", "PolicyError", "Quote", "late_applies", "quote"]
 ZERO = Decimal(0)
 
 
-class PolicyError(ValueError):
+class PolicyError(CanbaoError, ValueError):
     """A question the campaign's policy cannot answer (unknown category, tier or exemption)."""
 
 
@@ -90,7 +91,7 @@ def _exemption(c: Campaign, code: str | None) -> Exemption | None:
         if e.code == code:
             return e
     known = ", ".join(e.code for e in c.exemptions) or "none"
-    raise PolicyError(f"campaign {c.id} has no exemption '{code}' (known: {known})")
+    raise PolicyError(f"活动 {c.id} 没有免缴类别 '{code}'（no exemption；本活动有：{known}）")
 
 
 def late_applies(c: Campaign, category: str, paid_on: date | None) -> bool:
@@ -105,9 +106,9 @@ def quote(c: Campaign, category: str, tier: int = 1, exemption: str | None = Non
     k = c.contribution
     if category not in {x.code for x in k.categories}:
         known = ", ".join(x.code for x in k.categories)
-        raise PolicyError(f"campaign {c.id} has no category '{category}' (known: {known})")
+        raise PolicyError(f"活动 {c.id} 没有参保类别 '{category}'（no category；本活动有：{known}）")
     if tier not in k.tiers:
-        raise PolicyError(f"campaign {c.id} has no tier {tier} (known: {', '.join(map(str, k.tiers))})")
+        raise PolicyError(f"活动 {c.id} 没有缴费档次 {tier}（no tier；本活动有：{', '.join(map(str, k.tiers))}）")
     ex = _exemption(c, exemption)
     conditions = [f"须具有{c.campaign.locality}户籍（{ex.source}）"] if ex is not None and ex.local_hukou else []
     if ex is not None and ex.categories and category not in ex.categories:

@@ -6,6 +6,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from canbao.errors import CanbaoError
+
 __all__ = ["CANDIDATES", "FONT_ENV", "MissingFontError", "MissingGlyphError", "cjk_font"]
 
 FONT_ENV = "CANBAO_CJK_FONT"  # a font file to use instead of searching
@@ -21,8 +23,10 @@ _FAMILY_HINTS = ("WenQuanYi", "Noto Sans CJK", "Noto Sans SC", "Source Han Sans"
                  "SimHei", "Microsoft YaHei", "PingFang", "Heiti", "AR PL")
 
 
-class MissingFontError(RuntimeError):
+class MissingFontError(CanbaoError, RuntimeError):
     """No CJK font on this machine."""
+
+    code = "font_missing"
 
 
 class MissingGlyphError(MissingFontError):
