@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from intake_inbox import ROSTER, WINDOW, take_in, write_csv
 from sqlalchemy import Engine, select
 
 from canbao.identity import make_id, mask_id
-from canbao.intake.batch import intake_batch
-from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
-from canbao.intake.inbox import scan_inbox
 from canbao.intake.plausible import intake_bounds
 from canbao.intake.settle import settle_campaign
 from canbao.intake.validate import validate_payments, validate_registrations
 from canbao.ledger.queries import snapshot
 from canbao.ledger.schema import Enrollment, Payment, Rejection
 from canbao.policy.load import available_campaigns, load_campaign
-from canbao.policy.model import Campaign, Plausibility
+from canbao.policy.model import Plausibility
 from canbao.reasons import REJECTIONS
 
-NOW = datetime(2020, 11, 30, 2, 0, tzinfo=UTC)
 TODAY = date(2020, 11, 30)
 NEW_CODES = ("date_implausible", "payment_after_window", "registration_after_window", "amount_implausible",
              "transfer_unconfirmed")
@@ -95,27 +91,6 @@ def test_every_new_code_has_a_chinese_label():
 
 
 # ------------------------------------------------------------------------------------ through a small inbox
-
-def write_csv(inbox: Path, source: str, name: str, header: list[str], rows: list[list[str]]) -> None:
-    folder = inbox / source
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / name).open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([header, *rows])
-
-
-ROSTER = ["村（社区）代码", "姓名", "身份证号码", "参保类别", "登记日期"]
-WINDOW = ["业务流水号", "姓名", "身份证号码", "缴费金额", "缴费日期"]
-
-
-def take_in(engine: Engine, c: Campaign, inbox: Path, source: str) -> pd.DataFrame:
-    """One source's new files through intake as the task does it; the rejected rows."""
-    with engine.begin() as conn:
-        open_campaign(conn, c, NOW)
-        seen = seen_hashes(conn, c.id)
-        known = set(seen.loc[seen["source"] == source, "sha256"])
-        files = [f for f in scan_inbox(inbox, [source])]
-        return intake_batch(conn, source, files, intake_context(conn, c, TODAY, NOW), seen=known).rejected
-
 
 def units_of(engine: Engine, campaign: str) -> dict[str, str]:
     with engine.connect() as conn:

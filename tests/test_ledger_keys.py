@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from intake_inbox import ROSTER, WINDOW, take_in, write_csv
 from sqlalchemy import Engine, insert, select, text
 
 from canbao.identity import make_id
@@ -129,3 +131,30 @@ def test_two_campaigns_whose_banks_number_alike_keep_every_payment(ledger_engine
             assert {cid: snapshot(conn, cid) for cid in counties} == before
         finally:
             outer.rollback()
+
+
+def test_two_counties_through_intake_keep_their_own_payments(ledger_engine: Engine, tmp_path: Path) -> None:
+    """Kaijiang's and Wujin's service windows both number W1, W2: each county's files keep its own."""
+    counties = {KAIJIANG: ("511723", "51172301", "250"), WUJIN: ("320412", "32041201", "830")}
+    for cid, (area, unit, amount) in counties.items():
+        inbox = tmp_path / cid
+        people = [make_id(area, date(1980, 1, 1), n) for n in (1, 2)]
+        write_csv(inbox, "roster", "花名册.csv", ROSTER, [[unit, "甲", p, "", "2019-10-08"] for p in people])
+        write_csv(inbox, "service_window", "窗口.csv", WINDOW,
+                  [[f"W{n}", "甲", p, amount, "2019-10-09"] for n, p in enumerate(people, 1)])
+    def run() -> None:
+        for cid in counties:
+            for source in ("roster", "service_window"):
+                assert take_in(ledger_engine, load_campaign(cid), tmp_path / cid, source).empty
+            with ledger_engine.begin() as conn:
+                settle_campaign(conn, load_campaign(cid))
+
+    run()
+    with ledger_engine.connect() as conn:
+        got = _payments_by_campaign(conn)
+        before = {cid: snapshot(conn, cid) for cid in counties}
+    assert got == {cid: {f"service_window:W{n}": (make_id(area, date(1980, 1, 1), n), int(amount) * 100)
+                         for n in (1, 2)} for cid, (area, _, amount) in counties.items()}
+    run()  # the same inboxes again: nothing new, nothing changed
+    with ledger_engine.connect() as conn:
+        assert {cid: snapshot(conn, cid) for cid in counties} == before
