@@ -10,6 +10,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, delete, select
 
+from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
 from canbao.ledger.bulk import insert_rows, upsert
 from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
@@ -44,7 +45,7 @@ def enrolled_units(conn: Connection, campaign_id: str) -> pd.DataFrame:
     e, i = Enrollment.__table__, Import.__table__
     rows = conn.execute(select(e.c.id_number, e.c.unit_code, i.c.source, i.c.file_name)
                         .join(i, i.c.id == e.c.import_id).where(e.c.campaign_id == campaign_id)).all()
-    return pd.DataFrame(rows, columns=["id_number", "unit_code", "source", "file_name"])
+    return pd.DataFrame(rows, columns=ENROLLED_COLUMNS)
 
 
 def _audit(conn: Connection, campaign_id: str, action: str, table: str, rows: list[dict], now: datetime,
