@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from intake_inbox import ROSTER, WINDOW, take_in, write_csv
 from sqlalchemy import Engine, select
 
@@ -52,6 +54,29 @@ def test_yuzhong_payment_dates_and_amounts_against_the_window():
                    (9, "date", "date_implausible"), (10, "amount", "amount_implausible"),
                    (12, "amount", "amount_implausible"), (13, "date", "date_implausible")}
     assert set(v.rejected["reason_label"]) >= {"超过缴费截止日期", "金额超过合理上限"}
+
+
+YUZHONG_START, YUZHONG_LAST = date(2020, 9, 1), date(2021, 9, 30)  # Yuzhong 一(一)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.dates(date(1899, 1, 1), date(2035, 12, 31)), st.integers(1, 10**9)), min_size=1,
+                max_size=20))
+def test_any_payment_is_refused_exactly_when_its_date_or_amount_cannot_be(rows):
+    margin = timedelta(days=30)
+    def oracle(day: date, fen: int) -> str | None:  # from the notice's dates and the documented defaults
+        if fen > 5000_00:
+            return "amount_implausible"
+        if day < YUZHONG_START - margin or day > YUZHONG_LAST + margin:
+            return "date_implausible"
+        return "payment_after_window" if day > YUZHONG_LAST else None
+
+    frame = pay_frame([(f"r{i}", f"{fen // 100}.{fen % 100:02d}", day.isoformat())
+                       for i, (day, fen) in enumerate(rows)])
+    v = validate_payments(frame, today=TODAY, source="tax_app", bounds=intake_bounds(load_campaign("yuzhong-2021")))
+    got = dict(zip(v.rejected["source_row"], v.rejected["reason"]))
+    assert got == {i + 2: oracle(*r) for i, r in enumerate(rows) if oracle(*r)}
+    assert sorted(v.accepted["source_row"]) == [i + 2 for i, r in enumerate(rows) if not oracle(*r)]
 
 
 def test_a_county_may_configure_its_own_margin_and_maximum():
