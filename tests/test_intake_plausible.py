@@ -81,7 +81,7 @@ def test_any_payment_is_refused_exactly_when_its_date_or_amount_cannot_be(rows):
 
 def test_a_county_may_configure_its_own_margin_and_maximum():
     c = load_campaign("yuzhong-2021")
-    c = c.model_copy(update={"intake": Plausibility(margin_days=0, max_amount=1000)})
+    c = c.model_copy(update={"plausibility": Plausibility(margin_days=0, max_amount=1000)})
     v = validate_payments(pay_frame([("a", "1000", "2020-08-31"), ("b", "1000.01", "2020-09-02"),
                                      ("c", "280", "2021-10-01")]), today=TODAY, source="tax_app",
                           bounds=intake_bounds(c))
@@ -96,8 +96,8 @@ def test_default_maximum_is_above_every_contribution_a_notice_sets(campaign):
     owed: dict[tuple[str, int], int] = {}
     for line in k.lines:  # independent of quote(): the largest individual part, plus a late surcharge
         owed[(line.category, line.tier)] = owed.get((line.category, line.tier), 0) + line.individual
-    assert max(owed.values()) + late < c.intake.max_amount
-    assert c.intake.assumed and c.intake.note and not c.intake.allow_transfers
+    assert max(owed.values()) + late < c.plausibility.max_amount
+    assert c.plausibility.assumed and c.plausibility.note and not c.plausibility.allow_transfers
 
 
 def test_registration_dated_2030_is_refused_and_valid_rows_go_in():
@@ -159,7 +159,7 @@ def test_a_corrected_file_may_move_its_own_people(ledger_engine: Engine, tmp_pat
 
 def test_transfers_go_through_where_the_config_allows_them(ledger_engine: Engine, tmp_path: Path):
     c = load_campaign("kaijiang-2020")
-    c = c.model_copy(update={"intake": Plausibility(allow_transfers=True)})
+    c = c.model_copy(update={"plausibility": Plausibility(allow_transfers=True)})
     a = person(1, "511723")
     inbox = tmp_path / "inbox"
     write_csv(inbox, "roster", "一镇.csv", ROSTER, [["51172301", "甲", a, "", "2019-10-08"]])
