@@ -27,6 +27,11 @@ REJECTIONS: dict[str, str] = {
     "payment_duplicate_row": "同一缴费凭证重复出现",
     "reference_missing": "缴费凭证号为空",
     "file_unreadable": "文件无法识别（缺少必需列或格式错误）",
+    "date_implausible": "日期不可信（远超出本期参保缴费时段）",
+    "payment_after_window": "超过缴费截止日期",
+    "registration_after_window": "超过参保登记截止日期",
+    "amount_implausible": "金额超过合理上限",
+    "transfer_unconfirmed": "跨单位转移待确认（已在其他单位参保登记）",
 }
 
 # File-level refusals: nothing of the file enters the ledger; the file is named in the error workbook.

@@ -12,7 +12,17 @@ from sqlalchemy import Engine, and_, exists, or_, select
 from canbao.clock import SHANGHAI
 from canbao.identity import make_id
 from canbao.ledger.bulk import upsert
-from canbao.ledger.schema import Campaign, Enrollment, Exemption, Import, Payment, PriorInsured, Resident, Unit
+from canbao.ledger.schema import (
+    PAYMENT_KEY,
+    Campaign,
+    Enrollment,
+    Exemption,
+    Import,
+    Payment,
+    PriorInsured,
+    Resident,
+    Unit,
+)
 from canbao.policy.load import load_campaign
 from canbao.reports.ledger_frames import special_groups
 
@@ -78,7 +88,7 @@ def write_campaign(engine: Engine, seed: int = 1, n: int = 240) -> pd.DataFrame:
             "id_number": payers["id_number"], "unit_code": payers["unit_code"], "amount_fen": 28000,
             "paid_on": [d + timedelta(days=int(x)) for d, x in zip(payers["registered_at"], lag)],
             "import_id": 1, "source_row": range(len(payers)), "status": rng.choice(STATUSES, len(payers))}),
-            keys=["channel", "external_ref"])
+            keys=PAYMENT_KEY)
         listed = people[people["exemption"].notna()]
         approved = [None if rng.random() < 0.3 else datetime(2020, 9, 1, 12, tzinfo=UTC)
                     + timedelta(days=int(rng.integers(0, 110)), hours=int(rng.integers(0, 24))) for _ in listed.index]

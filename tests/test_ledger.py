@@ -23,7 +23,7 @@ from canbao.ledger.schema import Audit, Base, Campaign, Enrollment, Import, Paym
 CAMPAIGN = "kaijiang-2020"
 AT = datetime(2019, 10, 8, 9, 30, tzinfo=UTC)
 ENROLLMENT_KEY = ["campaign_id", "id_number"]
-PAYMENT_KEY = ["channel", "external_ref"]
+PAYMENT_KEY = ["campaign_id", "channel", "external_ref"]
 
 
 def ids(n: int) -> list[str]:

@@ -13,8 +13,10 @@ from canbao.formats.read import FormatError, read_source
 from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
+from canbao.intake.plausible import intake_bounds
 from canbao.intake.store import (
     delete_superseded,
+    enrolled_units,
     record_rejections,
     start_import,
     store_payments,
@@ -83,18 +85,19 @@ def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings:
     return rows, pd.DataFrame(unreadable)
 
 
-def _validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
-    c, units = ctx.campaign, ctx.units
+def _validate(conn: Connection, df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
+    c, units, bounds = ctx.campaign, ctx.units, intake_bounds(ctx.campaign)
     if source in ("roster", "school"):
-        v = validate_registrations(df, c, units=units, deceased=ctx.deceased, today=ctx.today, source=source)
+        v = validate_registrations(df, c, units=units, deceased=ctx.deceased, today=ctx.today, source=source,
+                                   enrolled=enrolled_units(conn, c.id))
         v.accepted["kind"] = v.accepted["id_number"].isin(list(ctx.prior)).map({True: "renewal", False: "new"})
         if source == "roster":
             return v
         # A school row is a registration and a payment: the payment part is checked on accepted rows only.
-        p = validate_payments(df.loc[v.accepted.index], today=ctx.today, source=source)
+        p = validate_payments(df.loc[v.accepted.index], today=ctx.today, source=source, bounds=bounds)
         return Validated(v.accepted, pd.concat([v.rejected, p.rejected], ignore_index=True), 0, p.accepted)
     if source in PAYMENT_SOURCES:
-        return validate_payments(df, today=ctx.today, source=source,
+        return validate_payments(df, today=ctx.today, source=source, bounds=bounds,
                                  units=units if source == "village_cash" else None)
     return reference.validate(df, source, ctx)
 
@@ -116,7 +119,7 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
     """Take in a source's files not seen before (by hash); rejected rows are kept with reasons."""
     fresh = [f for f in files if f.sha256 not in seen]
     df, unreadable = _read(fresh, source, ctx, mappings)
-    v = _validate(df, source, ctx) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
+    v = _validate(conn, df, source, ctx) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
     if len(unreadable):
         v = Validated(v.accepted, pd.concat([v.rejected, unreadable], ignore_index=True), v.skipped, v.payments)
     imports, superseded = {}, []

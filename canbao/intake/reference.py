@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
+from canbao.intake.plausible import date_checks, intake_bounds
 from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.intake.validate import Validated
 from canbao.ledger.bulk import upsert
@@ -44,7 +45,8 @@ def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
         on, bad_date = parse_dates(_text(df, "deposited_on"))
         reason = first_reason(df.index, [("reference_missing", _text(df, "external_ref").isna()),
                                          ("unit_unknown", ~_text(df, "unit_code").isin(list(ctx.units))),
-                                         ("amount_invalid", bad_amount), ("date_invalid", bad_date)])
+                                         ("amount_invalid", bad_amount), ("date_invalid", bad_date),
+                                         *date_checks(on, intake_bounds(ctx.campaign), None)])
         ok = pd.DataFrame({"external_ref": _text(df, "external_ref"), "unit_code": _text(df, "unit_code"),
                            "amount_fen": fen, "deposited_on": on, "source_file": df["source_file"],
                            "source_row": df["source_row"]})[reason.isna()]

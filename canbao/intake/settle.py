@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from canbao.intake.matching import benefit_starts, match_payments
 from canbao.ledger.bulk import upsert
-from canbao.ledger.schema import Enrollment, Exemption, Payment, PriorInsured, Resident
+from canbao.ledger.schema import PAYMENT_KEY, Enrollment, Exemption, Payment, PriorInsured, Resident
 from canbao.policy.model import Campaign
 
 __all__ = ["Settled", "load_frames", "settle_campaign"]
@@ -68,7 +68,7 @@ def settle_campaign(conn: Connection, c: Campaign) -> Settled:
     enrollments["insured_years"] = enrollments["prior_id"].notna().map({True: str(year - 1), False: ""})
     matched = match_payments(c, enrollments, exemptions, payments.drop(columns=["status", "expected_fen"]))
     moved = _changed(matched, payments, ["status", "expected_fen"])
-    n_pay = upsert(conn, Payment, matched[moved].drop(columns=["id"]), keys=["channel", "external_ref"],
+    n_pay = upsert(conn, Payment, matched[moved].drop(columns=["id"]), keys=PAYMENT_KEY,
                    update=["status", "expected_fen"]) if moved.any() else 0
     # Cover starts from the payment that settled the contribution; a fully exempt person from registration.
     settled = matched[matched["status"].isin(["matched", "overpaid"])].groupby("id_number")["paid_on"].min()

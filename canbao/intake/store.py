@@ -10,12 +10,13 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, delete, select
 
+from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
 from canbao.ledger.bulk import insert_rows, upsert
-from canbao.ledger.schema import Audit, Enrollment, Import, Payment, Rejection, Resident
+from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
 
-__all__ = ["FileImport", "delete_superseded", "record_rejections", "start_import", "store_payments",
-           "store_registrations"]
+__all__ = ["FileImport", "delete_superseded", "enrolled_units", "record_rejections", "start_import",
+           "store_payments", "store_registrations"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,14 @@ def start_import(conn: Connection, campaign_id: str, source: str, file_name: str
         rows_accepted=0, rows_rejected=0, imported_at=now, flow_run_id=flow_run_id,
         supersedes_id=max(earlier) if earlier else None)).inserted_primary_key[0]
     return FileImport(int(new_id), tuple(int(x) for x in earlier))
+
+
+def enrolled_units(conn: Connection, campaign_id: str) -> pd.DataFrame:
+    """Each enrollment of the campaign: id_number, unit_code, and the source and file name it came from."""
+    e, i = Enrollment.__table__, Import.__table__
+    rows = conn.execute(select(e.c.id_number, e.c.unit_code, i.c.source, i.c.file_name)
+                        .join(i, i.c.id == e.c.import_id).where(e.c.campaign_id == campaign_id)).all()
+    return pd.DataFrame(rows, columns=ENROLLED_COLUMNS)
 
 
 def _audit(conn: Connection, campaign_id: str, action: str, table: str, rows: list[dict], now: datetime,
@@ -96,7 +105,7 @@ def store_registrations(conn: Connection, campaign_id: str, accepted: pd.DataFra
 
 def store_payments(conn: Connection, campaign_id: str, accepted: pd.DataFrame, imports: Mapping[str, int],
                    channel: str, now: datetime, flow_run_id: str | None) -> int:
-    """Upsert accepted payment rows on (channel, external reference); changed records are audited."""
+    """Upsert accepted payment rows on (campaign, channel, external reference); changed records are audited."""
     if accepted.empty:
         return 0
     rows = pd.DataFrame({
@@ -110,8 +119,8 @@ def store_payments(conn: Connection, campaign_id: str, accepted: pd.DataFrame, i
     t = Payment.__table__
     where = (t.c.campaign_id == campaign_id) & (t.c.channel == channel)
     _audit(conn, campaign_id, "update", "payments",
-           _changes(conn, t, ["channel", "external_ref"], rows, compare, where), now, flow_run_id)
-    return upsert(conn, Payment, rows.drop(columns="source_file"), keys=["channel", "external_ref"],
+           _changes(conn, t, list(PAYMENT_KEY), rows, compare, where), now, flow_run_id)
+    return upsert(conn, Payment, rows.drop(columns="source_file"), keys=PAYMENT_KEY,
                   update=[*compare, "import_id", "source_row"])
 
 
@@ -121,7 +130,7 @@ def delete_superseded(conn: Connection, campaign_id: str, superseded: list[int],
     if not superseded:
         return 0
     removed = 0
-    for model, key in ((Enrollment, ["campaign_id", "id_number"]), (Payment, ["channel", "external_ref"])):
+    for model, key in ((Enrollment, ["campaign_id", "id_number"]), (Payment, list(PAYMENT_KEY))):
         t = model.__table__
         gone = conn.execute(select(t).where(t.c.import_id.in_(superseded))).mappings().all()
         _audit(conn, campaign_id, "supersede", t.name, [

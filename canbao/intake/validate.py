@@ -10,6 +10,7 @@ import pandas as pd
 
 from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
+from canbao.intake.plausible import IntakeBounds, amount_checks, date_checks, intake_bounds, transfers
 from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.policy.categories import categories_by_age
 from canbao.policy.model import Campaign
@@ -38,11 +39,16 @@ def _ids(df: pd.DataFrame, today: date) -> pd.DataFrame:
 
 
 def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[str], deceased: Collection[str],
-                           today: date, source: str = "roster") -> Validated:
-    """Registration rows (roster or school) checked: ID, name, unit, date, category, tier, deceased, duplicates."""
+                           today: date, source: str = "roster", enrolled: pd.DataFrame | None = None
+                           ) -> Validated:
+    """Registration rows (roster or school) checked: ID, name, unit, date, category, tier, deceased, duplicates,
+    and (given the ledger's `enrolled`, see `plausible.ENROLLED_COLUMNS`) transfers from another unit."""
     ids = _ids(df, today)
     registered, bad_date = parse_dates(df["registered_on"]) if "registered_on" in df else parse_dates(
         df["paid_on"])
+    # A school row is a payment too: its date is the payment's.
+    after = "registration_after_window" if "registered_on" in df else "payment_after_window"
+    bounds = intake_bounds(c)
     born = ids["birth_date"]
     category = df["category"].astype("string").str.strip() if "category" in df else pd.Series(
         pd.NA, index=df.index, dtype="string")
@@ -57,6 +63,7 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
         ("name_missing", _blank(df.get("name"), df.index)),
         ("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))),
         ("date_invalid", bad_date),
+        *date_checks(registered, bounds, after),
         ("category_unknown", ~category.isin(list(known_categories))),
         ("tier_unknown", ~tier.isin(list(c.contribution.tiers))),
         ("deceased", ids["id_number"].isin(list(deceased))),
@@ -74,12 +81,19 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
     accepted = accepted.sort_values(["registered_on", "source_file", "source_row"], kind="stable")
     dup = accepted["id_number"].duplicated(keep="first")
     reason.loc[dup[dup].index] = "duplicate_enrollment"
-    return Validated(accepted[~dup].sort_index(), rejected_frame(df, reason, source))
+    accepted = accepted[~dup].sort_index()
+    if enrolled is not None and not bounds.allow_transfers:
+        # The existing enrollment wins: a row placing an enrolled person in another unit waits for confirmation.
+        moved = transfers(accepted, enrolled, source, set(df["source_file"]))
+        reason.loc[moved[moved].index] = "transfer_unconfirmed"
+        accepted = accepted[~moved]
+    return Validated(accepted, rejected_frame(df, reason, source))
 
 
-def validate_payments(df: pd.DataFrame, *, today: date, source: str, units: Collection[str] | None = None
-                      ) -> Validated:
-    """Payment rows checked: reference, ID, amount, date, unit (where the file names one), repeated refs."""
+def validate_payments(df: pd.DataFrame, *, today: date, source: str, bounds: IntakeBounds,
+                      units: Collection[str] | None = None) -> Validated:
+    """Payment rows checked: reference, ID, amount and its maximum, date within the window, unit (where the
+    file names one), repeated refs."""
     skipped = pd.Series(False, index=df.index)
     if "status" in df:
         # Bank return files list failed deductions too: those are not payments at all.
@@ -93,7 +107,9 @@ def validate_payments(df: pd.DataFrame, *, today: date, source: str, units: Coll
         ("reference_missing", _blank(ref, df.index)),
         ("id", ids["reason"].notna()),
         ("amount_invalid", bad_amount | (fen.fillna(0) <= 0)),
+        *amount_checks(fen, bounds),
         ("date_invalid", bad_date),
+        *date_checks(paid_on, bounds, "payment_after_window"),
     ]
     if units is not None and "unit_code" in df:
         checks.append(("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))))

@@ -24,6 +24,7 @@ from canbao.ledger.types import AwareDateTime, JsonDocument, NoFullIdText
 
 __all__ = [
     "NAMING_CONVENTION",
+    "PAYMENT_KEY",
     "PAYMENT_STATUSES",
     "UNIT_LEVELS",
     "VOLATILE",
@@ -48,6 +49,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# A payment's natural key: references come from outside (banks, the tax app) and repeat across counties.
+PAYMENT_KEY = ("campaign_id", "channel", "external_ref")
 PAYMENT_STATUSES = ("matched", "underpaid", "overpaid", "orphan", "duplicate", "unchecked")
 UNIT_LEVELS = ("county", "town", "village", "school")
 # Column.info flag: bookkeeping (surrogate ids, write times, run ids) that `snapshot` leaves out.
@@ -126,11 +129,12 @@ class Enrollment(Base):
 
 
 class Payment(Base):
-    """A payment record from a channel, identified by (channel, external reference)."""
+    """A payment record from a channel, identified by (campaign, channel, external reference)."""
 
     __tablename__ = "payments"
     __table_args__ = (
-        UniqueConstraint("channel", "external_ref"),
+        # Channels number their receipts per county: the same reference in two campaigns is two payments.
+        UniqueConstraint(*PAYMENT_KEY),
         ForeignKeyConstraint(["campaign_id", "unit_code"], ["units.campaign_id", "units.code"]),
         CheckConstraint(f"status IN ({', '.join(repr(s) for s in PAYMENT_STATUSES)})", name="status"),
         Index("ix_payments_campaign_id_id_number", "campaign_id", "id_number"),

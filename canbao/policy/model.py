@@ -33,6 +33,7 @@ __all__ = [
     "LateRule",
     "OptionalCover",
     "Phase",
+    "Plausibility",
     "ProofRule",
     "Reporting",
     "RuleCutoff",
@@ -421,6 +422,17 @@ class Settlement(Sourced):
     town_shares: list[TownShare] = []
 
 
+class Plausibility(Sourced):
+    """What intake takes as possibly true: dates near the payment window, amounts up to a maximum, transfers."""
+
+    source: str = Field(default="none: no notice gives it (intake plausibility)", min_length=1)
+    assumed: bool = True
+    note: str | None = "defaults chosen for intake checks, see docs/configs.md"
+    margin_days: int = Field(default=30, ge=0, description="days before the window's start and after its last day")
+    max_amount: Yuan = Field(default=Decimal("5000"), gt=0, description="largest plausible single payment")
+    allow_transfers: bool = Field(default=False, description="a later registration may move an enrolled person")
+
+
 class Campaign(Strict):
     """One campaign: a locality's enrollment drive for one insurance year."""
 
@@ -439,6 +451,7 @@ class Campaign(Strict):
     award: Award | None = None
     settlement: Settlement | None = None
     intake_limits: IntakeLimits = IntakeLimits()
+    plausibility: Plausibility = Field(default_factory=Plausibility)
     holidays: list[date] = Field(default_factory=list, description="extra non-working days")
     workdays: list[date] = Field(default_factory=list, description="extra working days")
 
