@@ -28,7 +28,6 @@ REJECTIONS: dict[str, str] = {
     "reference_missing": "缴费凭证号为空",
     "file_unreadable": "文件无法识别（缺少必需列或格式错误）",
     "date_implausible": "日期不可信（远超出本期参保缴费时段）",
-    "payment_after_window": "超过缴费截止日期",
     "registration_after_window": "超过参保登记截止日期",
     "amount_implausible": "金额超过合理上限",
     "transfer_unconfirmed": "跨单位转移待确认（已在其他单位参保登记）",

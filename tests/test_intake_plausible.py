@@ -23,7 +23,7 @@ from canbao.policy.model import Plausibility
 from canbao.reasons import REJECTIONS
 
 TODAY = date(2020, 11, 30)
-NEW_CODES = ("date_implausible", "payment_after_window", "registration_after_window", "amount_implausible",
+NEW_CODES = ("date_implausible", "paid_after_last_day", "registration_after_window", "amount_implausible",
              "transfer_unconfirmed")
 
 
@@ -49,11 +49,11 @@ def test_yuzhong_payment_dates_and_amounts_against_the_window():
     v = validate_payments(pay_frame(rows), today=TODAY, source="service_window", bounds=intake_bounds(c))
     assert sorted(v.accepted["external_ref"]) == sorted(["ok-first", "ok-margin", "ok-last", "ok-max"])
     got = {(r.source_row, r.column, r.reason) for r in v.rejected.itertuples()}
-    assert got == {(4, "date", "date_implausible"), (6, "date", "payment_after_window"),
-                   (7, "date", "payment_after_window"), (8, "date", "date_implausible"),
+    assert got == {(4, "date", "date_implausible"), (6, "date", "paid_after_last_day"),
+                   (7, "date", "paid_after_last_day"), (8, "date", "date_implausible"),
                    (9, "date", "date_implausible"), (10, "amount", "amount_implausible"),
                    (12, "amount", "amount_implausible"), (13, "date", "date_implausible")}
-    assert set(v.rejected["reason_label"]) >= {"超过缴费截止日期", "金额超过合理上限"}
+    assert set(v.rejected["reason_label"]) >= {"缴费日期晚于通知允许的最后缴费日", "金额超过合理上限"}
 
 
 YUZHONG_START, YUZHONG_LAST = date(2020, 9, 1), date(2021, 9, 30)  # Yuzhong 一(一)
@@ -69,7 +69,7 @@ def test_any_payment_is_refused_exactly_when_its_date_or_amount_cannot_be(rows):
             return "amount_implausible"
         if day < YUZHONG_START - margin or day > YUZHONG_LAST + margin:
             return "date_implausible"
-        return "payment_after_window" if day > YUZHONG_LAST else None
+        return "paid_after_last_day" if day > YUZHONG_LAST else None
 
     frame = pay_frame([(f"r{i}", f"{fen // 100}.{fen % 100:02d}", day.isoformat())
                        for i, (day, fen) in enumerate(rows)])

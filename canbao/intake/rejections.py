@@ -17,7 +17,7 @@ REASON_COLUMN = {
     "name_missing": "name", "unit_unknown": "unit_code", "date_invalid": "date", "amount_invalid": "amount",
     "category_unknown": "category", "tier_unknown": "tier", "duplicate_enrollment": "id_number",
     "deceased": "id_number", "payment_duplicate_row": "external_ref", "reference_missing": "external_ref",
-    "date_implausible": "date", "payment_after_window": "date", "registration_after_window": "date",
+    "date_implausible": "date", "paid_after_last_day": "date", "registration_after_window": "date",
     "amount_implausible": "amount", "transfer_unconfirmed": "unit_code",
 }
 

@@ -47,7 +47,7 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
     registered, bad_date = parse_dates(df["registered_on"]) if "registered_on" in df else parse_dates(
         df["paid_on"])
     # A school row is a payment too: its date is the payment's.
-    after = "registration_after_window" if "registered_on" in df else "payment_after_window"
+    after = "registration_after_window" if "registered_on" in df else "paid_after_last_day"
     bounds = intake_bounds(c)
     born = ids["birth_date"]
     category = df["category"].astype("string").str.strip() if "category" in df else pd.Series(
@@ -109,7 +109,7 @@ def validate_payments(df: pd.DataFrame, *, today: date, source: str, bounds: Int
         ("amount_invalid", bad_amount | (fen.fillna(0) <= 0)),
         *amount_checks(fen, bounds),
         ("date_invalid", bad_date),
-        *date_checks(paid_on, bounds, "payment_after_window"),
+        *date_checks(paid_on, bounds, "paid_after_last_day"),
     ]
     if units is not None and "unit_code" in df:
         checks.append(("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))))
