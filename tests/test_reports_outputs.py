@@ -18,12 +18,12 @@ from canbao.policy.load import load_campaign
 from canbao.reports import fonts
 from canbao.reports.bulletin import bulletin_markdown, bulletin_text
 from canbao.reports.chart import chart_units, write_progress_chart
-from canbao.reports.ledger_frames import load_inputs
 from canbao.reports.posting import posting_rows, write_posting
 from canbao.reports.progress import build_report
 from canbao.reports.table import level_table, pct
 from canbao.reports.weekly import WeeklyReport
 from canbao.reports.weekly_workbook import write_weekly_workbook
+from canbao.state import campaign_state, load_facts
 
 DAY = date(2020, 11, 9)
 
@@ -38,7 +38,7 @@ def report(sqlite_url: str) -> WeeklyReport:
     write_campaign(engine, seed=11)
     c = load_campaign(CAMPAIGN)
     with engine.connect() as conn:
-        built = build_report(load_inputs(conn, c), c, DAY, 9)
+        built = build_report(load_facts(conn, c.id), c, DAY, 9)
     engine.dispose()
     return built
 
@@ -119,8 +119,8 @@ def test_posting_masks_names_and_ids_and_is_marked_public(sqlite_url: str, tmp_p
     people = write_campaign(engine, seed=11)
     c = load_campaign(CAMPAIGN)
     with engine.connect() as conn:
-        inputs = load_inputs(conn, c)
-        rows = posting_rows(conn, c, inputs, DAY)
+        facts = load_facts(conn, c.id)
+    rows = posting_rows(c, campaign_state(c, facts, DAY))
     engine.dispose()
     village = rows[rows["unit_code"] == "5001030101"]
     path = write_posting(tmp_path, c, "5001030101", "金汤街社区", "七星岗街道", village, DAY)

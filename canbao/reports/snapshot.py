@@ -18,7 +18,7 @@ from canbao.reports.weekly import COUNT_COLUMNS, WeeklyReport
 __all__ = ["FORMAT_VERSION", "content_sha256", "from_content", "load_snapshot", "save_snapshot", "to_content"]
 
 FORMAT_VERSION = 1
-_UNIT_TEXT = ("code", "name", "level", "parent_code")
+_UNIT_TEXT = ("code", "name", "level", "parent_code", "target_basis")
 _DECIMALS = ("goal_rate", "special_goal", "good_threshold", "warning_threshold")
 _DATES = ("as_of", "period_start", "period_end")
 
@@ -29,7 +29,7 @@ def _int(value: Any) -> int | None:
 
 def to_content(r: WeeklyReport) -> dict[str, Any]:
     """The report as plain JSON data (counts per unit; no person appears in it)."""
-    units = [{**{k: (None if pd.isna(u[k]) else str(u[k])) for k in _UNIT_TEXT},
+    units = [{**{k: (None if pd.isna(u.get(k)) else str(u[k])) for k in _UNIT_TEXT},
               **{k: _int(u[k]) for k in COUNT_COLUMNS}} for u in r.units.to_dict("records")]
     return {
         "version": FORMAT_VERSION, "kind": "weekly", "campaign_id": r.campaign_id, "locality": r.locality,
@@ -56,7 +56,8 @@ def from_content(content: dict[str, Any]) -> WeeklyReport:
         raise ValueError(f"snapshot format {content.get('version')!r} is not {FORMAT_VERSION}")
     units = pd.DataFrame(content["units"], columns=[*_UNIT_TEXT, *COUNT_COLUMNS]).astype(
         {k: "Int64" if k == "target" else "int64" for k in COUNT_COLUMNS})
-    units["parent_code"] = units["parent_code"].astype("object").where(units["parent_code"].notna(), None)
+    for column in ("parent_code", "target_basis"):  # target_basis: absent from snapshots before it was kept
+        units[column] = units[column].astype("object").where(units[column].notna(), None)
     groups = pd.DataFrame(content["groups"], columns=["group", "code", "target", "enrolled"]).astype(
         {"target": "int64", "enrolled": "int64"})
     dates = [date.fromisoformat(d) for d in content["series"]["dates"]]
