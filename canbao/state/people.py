@@ -11,6 +11,7 @@ from canbao.clock import SHANGHAI
 from canbao.money import fen
 from canbao.policy.model import Campaign
 from canbao.policy.quote import quote
+from canbao.policy.window import payment_window
 from canbao.state.facts import Facts
 from canbao.state.matching import benefit_starts, match_payments
 from canbao.state.units import town_of
@@ -51,8 +52,7 @@ def known_by(as_of: date, cutoff_hour: int = 24) -> datetime:
 
 def period_end(c: Campaign) -> date:
     """The last day of the concentrated registration-and-payment period (after it, a payer is late)."""
-    phase = next((p for p in c.phases if p.code == "registration_payment"), None)
-    return phase.end if phase else c.campaign.window_end
+    return payment_window(c).period_end
 
 
 def _known(frame: pd.DataFrame, cut: pd.Timestamp) -> pd.Series:
