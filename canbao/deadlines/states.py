@@ -51,7 +51,7 @@ def classify(done: bool | None, due_on: date, day: date, warn: int, cal: WorkCal
 
 
 def _state(conn: Connection, c: Campaign, due: Due, day: date, cal: WorkCalendar) -> DeadlineState:
-    found = evidence(conn, c, due)
+    found = evidence(conn, c, due, day)
     state, days = classify(found.done, due.on, day, due.warn_working_days, cal)
     e = due.entry
     return DeadlineState(c.id, c.campaign.locality, e.code, e.name, e.kind, e.owner, e.owner_name, e.due, due.on,
