@@ -89,11 +89,17 @@ def target_basis(units: pd.DataFrame, prior: pd.Series) -> pd.Series:
 
 
 def town_of(units: pd.DataFrame) -> dict[str, str]:
-    """Each unit's town (a town is its own); units under no town (county, its schools) map to the county."""
+    """Each unit's town (a town is its own); the county and schools map to the county.
+
+    As in `subtree_pairs`, a school counts toward the county only, even where it sits in a town.
+    """
     parent, level = dict(zip(units["code"], units["parent_code"])), dict(zip(units["code"], units["level"]))
     county = next((c for c, lv in level.items() if lv == "county"), "")
     out = {}
     for code in units["code"]:
+        if level[code] == "school":
+            out[code] = county
+            continue
         node, seen = code, set()
         while node in level and level[node] != "town" and node not in seen:
             seen.add(node)
