@@ -7,9 +7,11 @@ against the figures computed afterwards (when the ledger holds later facts) as o
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import Counter
+from contextlib import redirect_stdout
 from datetime import date
 from pathlib import Path
 
@@ -136,15 +138,17 @@ def _check_settlement(path: Path, fig: Figures) -> None:
     assert sum(towns.values()) == county["enrolled"]
 
 
-def _figures_cli(campaign: str, day: date, url: str, capsys: pytest.CaptureFixture[str]) -> dict:
-    assert cli_main(["figures", "--campaign", campaign, "--as-of", day.isoformat(), "--database", url]) == 0
-    return json.loads(capsys.readouterr().out)
+def _figures_cli(campaign: str, day: date, url: str) -> dict:
+    """`canbao figures` as printed (stdout redirected: capsys would close a stream Prefect's logger keeps)."""
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert cli_main(["figures", "--campaign", campaign, "--as-of", day.isoformat(), "--database", url]) == 0
+    return json.loads(printed.getvalue())
 
 
 @pytest.mark.parametrize("campaign", available_campaigns())
 def test_every_output_agrees_with_the_figures(campaign: str, ledger_url: str, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.simulate import simulate
 
     monkeypatch.delenv("CANBAO_CLOCK", raising=False)
@@ -165,7 +169,7 @@ def test_every_output_agrees_with_the_figures(campaign: str, ledger_url: str, tm
         checked += _check_workbook(path, fig)
         _check_bulletin(path.with_name(path.name.replace("参保情况周报表（内部）.xlsx", "进度通报（内部）.md")), fig)
         alerts += _check_alerts(engine, campaign, day, campaign_figures(c, facts, day))
-        printed = _figures_cli(campaign, day, ledger_url, capsys)
+        printed = _figures_cli(campaign, day, ledger_url)
         whole = campaign_figures(c, facts, day).to_json()
         assert printed == json.loads(json.dumps(whole))
     assert checked > 0
