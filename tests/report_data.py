@@ -97,18 +97,19 @@ def _ancestors(parent: dict[str, str | None], code: str | None) -> list[str]:
     return out
 
 
-# The oracle's own reading of yuzhong-2021 (DOMAIN.md): individual part per tier in fen; tekun fully
-# subsidised; dibao and severe disability 280 yuan towards it (so tier 1 owes nothing, tier 2 owes 375).
-INDIVIDUAL_FEN = {1: 28000, 2: 65500}
-SUBSIDY_FEN = {"tekun": None, "dibao": 28000, "severe_disability": 28000, "family_planning_special": 28000}
-
-
-def owed_fen(tier: int, exemption: str | None) -> int:
-    """What a resident of that tier, with that exemption in effect, pays himself (before the late date)."""
-    if exemption is None:
-        return INDIVIDUAL_FEN[tier]
-    subsidy = SUBSIDY_FEN[exemption]
-    return 0 if subsidy is None else max(INDIVIDUAL_FEN[tier] - subsidy, 0)
+def owed_fen(c, category: str, tier: int, exemption: str | None, paid_on: date | None = None) -> int:
+    """What a resident pays himself, read straight from the config (not through `quote`): the individual
+    shares of the category × tier lines, plus the subsidy standard when paid after the late date, less a
+    full exemption (everything) or a partial one (its subsidy). E.g. yuzhong-2021: 280 yuan at tier 1,
+    655 at tier 2; a 低保 resident (280 subsidy) owes 0 at tier 1 and 375 at tier 2."""
+    k = c.contribution
+    total = sum(line.individual for line in k.lines if line.category == category and line.tier == tier)
+    if k.late and paid_on is not None and paid_on > k.late.after:
+        total += k.late.subsidy_standard
+    found = next((e for e in c.exemptions if e.code == exemption), None)
+    if found is not None:
+        total = total - min(found.subsidy, total) if found.funding_mode == "partial_subsidy" and found.subsidy else 0
+    return int(total * 100)
 
 
 def independent_counts(engine: Engine, campaign: str, day: date) -> dict[str, Counter]:
@@ -122,7 +123,7 @@ def independent_counts(engine: Engine, campaign: str, day: date) -> dict[str, Co
     cutoff = datetime.combine(day + timedelta(days=1), time(0), SHANGHAI)
     with engine.connect() as conn:
         rows = conn.execute(select(Unit.code, Unit.parent_code, Unit.level).where(Unit.campaign_id == campaign)).all()
-        regs = conn.execute(select(e.c.id_number, e.c.unit_code, e.c.tier, e.c.registered_at)
+        regs = conn.execute(select(e.c.id_number, e.c.unit_code, e.c.category, e.c.tier, e.c.registered_at)
                             .where(e.c.campaign_id == campaign)).all()
         pays = conn.execute(select(p.c.id_number, p.c.paid_on, p.c.channel, p.c.external_ref, p.c.amount_fen)
                             .where(p.c.campaign_id == campaign)).all()
@@ -134,18 +135,18 @@ def independent_counts(engine: Engine, campaign: str, day: date) -> dict[str, Co
     parent = {r.code: (county if r.level == "school" else r.parent_code) for r in rows}
     counts: dict[str, Counter] = {code: Counter() for code in parent}
     in_effect = {i: g for i, g, at in lists if at is None or at.astimezone(SHANGHAI) < cutoff}
-    first: dict[str, int] = {}
+    first: dict[str, tuple[date, int]] = {}
     for i, paid_on, _channel, _ref, amount in sorted(pays, key=lambda r: (r[1], r[2], r[3])):
         if paid_on <= day:
-            first.setdefault(i, amount)
+            first.setdefault(i, (paid_on, amount))
     enrolled, units = set(), {}
-    for i, unit, tier, registered_at in regs:
+    for i, unit, category, tier, registered_at in regs:
         if registered_at > day:
             continue
         units[i] = unit
-        owed = owed_fen(tier, in_effect.get(i))
-        covered = i in in_effect and owed == 0
-        paid = not covered and i in first and first[i] >= owed
+        covered = i in in_effect and owed_fen(c, category, tier, in_effect[i]) == 0
+        paid = not covered and i in first and first[i][1] >= owed_fen(c, category, tier, in_effect.get(i),
+                                                                       first[i][0])
         for code in _ancestors(parent, unit):
             counts[code].update(registered=1, exempt=int(covered), paid=int(paid), enrolled=int(covered or paid))
         if covered or paid:
