@@ -31,7 +31,7 @@ def run(campaigns: list[str], scale: float, seeds: list[int]) -> pd.DataFrame:
     from canbao.ledger.engine import make_engine
     from canbao.policy.load import load_campaign
     from canbao.reports.backtest import backtest
-    from canbao.reports.ledger_frames import load_inputs
+    from canbao.state import load_facts
     from flows.registration_payment import registration_payment
 
     frames = []
@@ -47,7 +47,7 @@ def run(campaigns: list[str], scale: float, seeds: list[int]) -> pd.DataFrame:
                                          output_dir=str(Path(tmp) / "out"))
                     engine = make_engine(url)
                     with engine.connect() as conn:
-                        inputs = load_inputs(conn, c)
+                        inputs = load_facts(conn, c.id)
                     engine.dispose()
                     frames.append(backtest(inputs, c).assign(seed=seed))
     return pd.concat(frames, ignore_index=True)

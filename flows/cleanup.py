@@ -18,7 +18,7 @@ __all__ = ["cleanup"]
 def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
     """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""
     day = as_of or clock_today()
-    match_and_settle(campaign)  # late payments taken in since the last intake get their benefit start
+    match_and_settle(campaign, day)  # the stored cache of the state brought up to the day (no output reads it)
     out = reports_dir(campaign, output_dir, "扫尾", day.isoformat())
     out.mkdir(parents=True, exist_ok=True)
     lists = cleanup_batches(campaign, day)

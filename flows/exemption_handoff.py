@@ -109,7 +109,7 @@ def exemption_handoff(
             decided.append({k: done[k] for k in ("agency", "version", "status", "excluded")})
     consolidated = consolidate_exemptions(campaign, day)
     if consolidated["rematch"]:
-        match_and_settle(campaign)
+        match_and_settle(campaign, day)
     handoff = hand_off(campaign, day, str(out))
     return {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,
             "exemption_persons": consolidated["persons"], "exemptions_changed": consolidated["changed"],

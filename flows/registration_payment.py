@@ -49,7 +49,7 @@ def registration_payment(
     for i, source in enumerate(order, start=1):
         batches.append(take_in_source(campaign, source, [f for f in files if f.source == source], day))
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
-    settled = match_and_settle(campaign)
+    settled = match_and_settle(campaign, day)
     recon = reconcile_channels(campaign, settled, out, day)
     rejected = [b["rejected"] for b in batches if len(b["rejected"])]
     errors = write_error_workbooks(campaign, out)  # from the ledger: every file's rejections, after any crash

@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger
 
 from canbao.clock import CLOCK_ENV
 from canbao.intake.inbox import INTAKE_ORDER
-from canbao.ledger.engine import ENV_VAR
+from canbao.ledger.engine import ENV_VAR, mask_url
 from canbao.policy.load import load_campaign
 from canbao.simulate.confirm import write_duty_file
 from canbao.simulate.plan import Step, plan
@@ -102,17 +102,18 @@ def _brief(result: Any) -> dict:
 
 @flow(name="simulate", flow_run_name="{campaign}-simulate", log_prints=True)
 def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: SimulationSeed = 7,
-             out: SimulationOut = None, step_weeks: StepWeeks = 1) -> dict:
+             out: SimulationOut = None, step_weeks: StepWeeks = 1, ledger: str | None = None) -> dict:
     """Generate a county, then run every phase's flow on its day; every report lands under `out/reports`.
 
-    `step_weeks` > 1 delivers files and reports progress every that many weeks (quicker, coarser)."""
+    `step_weeks` > 1 delivers files and reports progress every that many weeks (quicker, coarser).
+    `ledger`: the database URL of an empty ledger to use (default: a fresh SQLite file in `out`)."""
     root = Path(out or Path("out") / "simulate" / campaign).resolve()
     root.mkdir(parents=True, exist_ok=True)
     c = load_campaign(campaign)
     deliveries = fresh_county(campaign, scale, seed, str(root), step_weeks)
     steps = plan(c, deliveries, step_weeks)
     log = []
-    with _env(**{ENV_VAR: f"sqlite:///{root / LEDGER_FILE}"}):
+    with _env(**{ENV_VAR: ledger or f"sqlite:///{root / LEDGER_FILE}"}):
         for step in steps:
             began = time.perf_counter()
             with _env(**{CLOCK_ENV: step.moment}):
@@ -121,7 +122,7 @@ def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: Simula
                         "seconds": round(time.perf_counter() - began, 2), **_brief(result)})
             get_run_logger().info("%s %s: %s", step.day, step.action, log[-1])
     summary = {"campaign": campaign, "scale": scale, "seed": seed, "step_weeks": step_weeks, "out": str(root),
-               "steps": len(steps),
+               "steps": len(steps), "ledger": mask_url(ledger) if ledger else LEDGER_FILE,
                "deliveries": len(deliveries), "log": log}
     (root / "simulation.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",
                                           encoding="utf-8")

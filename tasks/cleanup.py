@@ -26,7 +26,7 @@ def cleanup_batches(campaign: str, as_of: date) -> dict[str, Any]:
     """Every item to chase with what is due today, late payers, and the units, batched per town."""
     c = load_campaign(campaign)
     with ledger_engine().connect() as conn:
-        data = load_cleanup(conn, c)
+        data = load_cleanup(conn, c, as_of)
     items = cleanup_items(c, data)
     items = pd.concat([items, dues_today(c, items, as_of)], axis=1)
     late = late_payments(c, data.settlement.people)

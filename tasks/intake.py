@@ -13,7 +13,7 @@ from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
 from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
 from canbao.intake.settle import settle_campaign
 from canbao.policy.load import load_campaign
-from tasks.runtime import clock_now, flow_run_id, ledger_engine
+from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 
 __all__ = ["archive_files", "match_and_settle", "prepare_ledger", "scan", "take_in_source"]
 
@@ -52,10 +52,10 @@ def take_in_source(campaign_id: str, source: str, files: list[InboxFile], as_of:
 
 
 @task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def match_and_settle(campaign_id: str):
-    """Match every payment of the campaign to its quote and set benefit starts."""
+def match_and_settle(campaign_id: str, as_of: date | None = None):
+    """Refresh the stored payment statuses and benefit starts from the state as of the day (default today)."""
     with ledger_engine().begin() as conn:
-        settled = settle_campaign(conn, load_campaign(campaign_id))
+        settled = settle_campaign(conn, load_campaign(campaign_id), as_of or clock_today())
     get_run_logger().info("payments changed: %d, benefit starts changed: %d", settled.payments_changed,
                           settled.enrollments_changed)
     return settled

@@ -18,12 +18,12 @@ from canbao.policy.load import load_campaign
 from canbao.reports.bulletin import bulletin_markdown, bulletin_text
 from canbao.reports.chart import CHART_SKIPPED, progress_chart
 from canbao.reports.fonts import FONT_ENV
-from canbao.reports.ledger_frames import load_inputs
 from canbao.reports.posting import posting_rows, write_posting
 from canbao.reports.progress import build_report
 from canbao.reports.snapshot import content_sha256, from_content, load_snapshot, save_snapshot, to_content
 from canbao.reports.summary import report_markdown, unit_records
 from canbao.reports.weekly_workbook import write_weekly_workbook
+from canbao.state import campaign_state, load_facts
 from tasks.runtime import clock_now, flow_run_id, ledger_engine
 
 __all__ = ["compute_weekly", "posting_batches", "publish_weekly", "reports_dir", "stored_weekly",
@@ -46,7 +46,7 @@ def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, An
         row = conn.execute(select(CampaignRow.config_sha256).where(CampaignRow.id == campaign)).first()
         if row is None:
             raise ValueError(f"{campaign} is not in the ledger yet: run the registration-payment flow first")
-        report = build_report(load_inputs(conn, c), c, as_of, cutoff_hour)
+        report = build_report(load_facts(conn, c.id), c, as_of, cutoff_hour)
         sha, content = save_snapshot(conn, report, config_sha256=row[0], now=clock_now(), flow_run_id=flow_run_id())
     get_run_logger().info("%s as of %s: %d enrolled; snapshot %s", campaign, as_of,
                           int(report.county["enrolled"]), sha[:12])
@@ -99,9 +99,9 @@ def posting_batches(campaign: str, as_of: date) -> list[dict[str, Any]]:
     """The masked rosters of everyone enrolled, batched per town: [{town, town_name, villages: [...]}]."""
     c = load_campaign(campaign)
     with ledger_engine().connect() as conn:
-        inputs = load_inputs(conn, c)
-        rows = posting_rows(conn, c, inputs, as_of)
-    units = inputs.units
+        facts = load_facts(conn, c.id)
+    rows = posting_rows(c, campaign_state(c, facts, as_of))
+    units = facts.units
     names = dict(zip(units["code"], units["name"]))
     villages = units[units["level"] == "village"].sort_values("code")
     batches = []

@@ -27,10 +27,10 @@ __all__ = ["compute_statements", "confirm_transfers", "request_transfers", "writ
 
 @task(name="compute-statements", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def compute_statements(campaign: str, as_of: date) -> Statements:
-    """Every statement of the campaign from the ledger as it stands."""
+    """Every statement of the campaign from its state as of the day (`canbao.state`)."""
     c = load_campaign(campaign)
     with ledger_engine().connect() as conn:
-        statements = build_statements(c, load_settlement(conn, c), as_of)
+        statements = build_statements(c, load_settlement(conn, c, as_of), as_of)
     log = get_run_logger()
     log.info("%s: %s", campaign, statements.totals())
     if not statements.reconciled:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, exists, or_, select
+from sqlalchemy import Engine, select
 
 from canbao.clock import SHANGHAI
 from canbao.identity import make_id
@@ -26,7 +26,7 @@ from canbao.ledger.schema import (
 from canbao.policy.load import load_campaign
 from canbao.reports.ledger_frames import special_groups
 
-__all__ = ["CAMPAIGN", "UNITS", "independent_counts", "write_campaign"]
+__all__ = ["CAMPAIGN", "UNITS", "independent_counts", "owed_fen", "write_campaign"]
 
 CAMPAIGN = "yuzhong-2021"
 # code, name, level, parent, target: town 2 has no target of its own (its villages' sum), the school none.
@@ -67,7 +67,7 @@ def write_campaign(engine: Engine, seed: int = 1, n: int = 240) -> pd.DataFrame:
     people["exemption"] = np.select([roll < 0.08, roll < 0.16, roll < 0.2], ["tekun", "dibao", "severe_disability"],
                                     None)
     with engine.begin() as conn:
-        now = datetime(2020, 12, 31, tzinfo=UTC)
+        now = datetime(2020, 8, 31, tzinfo=UTC)  # imported before the campaign: known on every report date
         upsert(conn, Campaign, [{"id": CAMPAIGN, "locality": "渝中区", "insurance_year": 2021,
                                  "config_sha256": "0" * 64, "opened_at": now}], keys=["id"])
         upsert(conn, Unit, [{"campaign_id": CAMPAIGN, "code": c, "name": nm, "level": lv, "parent_code": p,
@@ -107,37 +107,62 @@ def _ancestors(parent: dict[str, str | None], code: str | None) -> list[str]:
     return out
 
 
+def owed_fen(c, category: str, tier: int, exemption: str | None, paid_on: date | None = None) -> int:
+    """What a resident pays himself, read straight from the config (not through `quote`): the individual
+    shares of the category × tier lines, plus the subsidy standard when paid after the late date, less a
+    full exemption (everything) or a partial one (its subsidy). E.g. yuzhong-2021: 280 yuan at tier 1,
+    655 at tier 2; a 低保 resident (280 subsidy) owes 0 at tier 1 and 375 at tier 2."""
+    k = c.contribution
+    total = sum(line.individual for line in k.lines if line.category == category and line.tier == tier)
+    if k.late and paid_on is not None and paid_on > k.late.after:
+        total += k.late.subsidy_standard
+    found = next((e for e in c.exemptions if e.code == exemption), None)
+    if found is not None:
+        total = total - min(found.subsidy, total) if found.funding_mode == "partial_subsidy" and found.subsidy else 0
+    return int(total * 100)
+
+
 def independent_counts(engine: Engine, campaign: str, day: date) -> dict[str, Counter]:
-    """Per unit subtree, straight from SQL: registered, paid, exempt, enrolled, special_target/enrolled."""
+    """Per unit subtree, from the raw rows: registered, paid, exempt (subsidy-covered), enrolled, special_*.
+
+    Enrolled: registered by the day and either a subsidy in effect (approved by the day's end) covers the
+    whole individual part, or the person's first payment made by the day covers what is owed.
+    """
     c = load_campaign(campaign)
     e, p, x, pr = Enrollment.__table__, Payment.__table__, Exemption.__table__, PriorInsured.__table__
     cutoff = datetime.combine(day + timedelta(days=1), time(0), SHANGHAI)
-    listed = or_(x.c.approved_at.is_(None), x.c.approved_at < cutoff)
-    full = [ex.code for ex in c.exemptions if ex.funding_mode != "partial_subsidy"]
-    exempt = exists(select(x.c.id).where(x.c.campaign_id == e.c.campaign_id, x.c.id_number == e.c.id_number,
-                                         x.c.category.in_(full), listed))
-    paid = exists(select(p.c.id).where(p.c.campaign_id == e.c.campaign_id, p.c.id_number == e.c.id_number,
-                                       p.c.status.in_(["matched", "overpaid"]), p.c.paid_on <= day))
-    reg = e.c.registered_at <= day
-    query = select(e.c.id_number, e.c.unit_code, reg.label("r"), and_(reg, exempt).label("x"),
-                   and_(reg, ~exempt, paid).label("p")).where(e.c.campaign_id == campaign)
     with engine.connect() as conn:
         rows = conn.execute(select(Unit.code, Unit.parent_code, Unit.level).where(Unit.campaign_id == campaign)).all()
-        county = next(r.code for r in rows if r.level == "county")
-        # schools count toward the county only (never their town): their own collection units
-        parent = {r.code: (county if r.level == "school" else r.parent_code) for r in rows}
-        counts: dict[str, Counter] = {code: Counter() for code in parent}
-        enrolled, units = set(), {}
-        for row in conn.execute(query):
-            units[row.id_number] = row.unit_code
-            for code in _ancestors(parent, row.unit_code):
-                counts[code].update(registered=int(bool(row.r)), exempt=int(bool(row.x)), paid=int(bool(row.p)),
-                                    enrolled=int(bool(row.x) or bool(row.p)))
-            if row.x or row.p:
-                enrolled.add(row.id_number)
+        regs = conn.execute(select(e.c.id_number, e.c.unit_code, e.c.category, e.c.tier, e.c.registered_at)
+                            .where(e.c.campaign_id == campaign)).all()
+        pays = conn.execute(select(p.c.id_number, p.c.paid_on, p.c.channel, p.c.external_ref, p.c.amount_fen)
+                            .where(p.c.campaign_id == campaign)).all()
+        lists = conn.execute(select(x.c.id_number, x.c.category, x.c.approved_at)
+                             .where(x.c.campaign_id == campaign)).all()
         prior = dict(conn.execute(select(pr.c.id_number, pr.c.unit_code).where(pr.c.campaign_id == campaign)).all())
-        members = select(x.c.id_number).where(x.c.campaign_id == campaign, x.c.category.in_(special_groups(c)), listed)
-        for (person,) in conn.execute(members):
-            for code in _ancestors(parent, units.get(person) or prior.get(person) or county):
-                counts[code].update(special_target=1, special_enrolled=int(person in enrolled))
+    county = next(r.code for r in rows if r.level == "county")
+    # schools count toward the county only (never their town): their own collection units
+    parent = {r.code: (county if r.level == "school" else r.parent_code) for r in rows}
+    counts: dict[str, Counter] = {code: Counter() for code in parent}
+    in_effect = {i: g for i, g, at in lists if at is None or at.astimezone(SHANGHAI) < cutoff}
+    first: dict[str, tuple[date, int]] = {}
+    for i, paid_on, _channel, _ref, amount in sorted(pays, key=lambda r: (r[1], r[2], r[3])):
+        if paid_on <= day:
+            first.setdefault(i, (paid_on, amount))
+    enrolled, units = set(), {}
+    for i, unit, category, tier, registered_at in regs:
+        if registered_at > day:
+            continue
+        units[i] = unit
+        covered = i in in_effect and owed_fen(c, category, tier, in_effect[i]) == 0
+        paid = not covered and i in first and first[i][1] >= owed_fen(c, category, tier, in_effect.get(i),
+                                                                       first[i][0])
+        for code in _ancestors(parent, unit):
+            counts[code].update(registered=1, exempt=int(covered), paid=int(paid), enrolled=int(covered or paid))
+        if covered or paid:
+            enrolled.add(i)
+    for i, group in in_effect.items():
+        if group in special_groups(c):
+            for code in _ancestors(parent, units.get(i) or prior.get(i) or county):
+                counts[code].update(special_target=1, special_enrolled=int(i in enrolled))
     return counts

@@ -14,7 +14,7 @@ from canbao.cleanup.load import CleanupData
 from canbao.cleanup.workbooks import summary_table, write_summary, write_village_notice
 from canbao.identity import make_id
 from canbao.policy.load import load_campaign
-from canbao.settlement.people import SettlementData, settlement_people
+from canbao.settlement.people import SettlementData, settlement_frames
 
 UNITS = pd.DataFrame({"code": ["500103", "50010301", "50010301001"], "name": ["渝中区", "七星岗街道", "一社区"],
                       "level": ["county", "town", "village"], "parent_code": [None, "500103", "50010301"],
@@ -25,17 +25,17 @@ def person(i: int, born: date = date(1980, 1, 1)) -> str:
     return make_id("500103", born, i)
 
 
-def data(c, *, enroll=(), exempt=(), pay=(), prior=(), listed=(), dead=()) -> CleanupData:
+def data(c, *, enroll=(), exempt=(), pay=(), prior=(), listed=(), dead=(), as_of=date(2021, 7, 15)) -> CleanupData:
     enrollments = pd.DataFrame(list(enroll), columns=["id_number", "unit_code", "category", "tier", "kind",
                                                       "registered_at", "benefit_start", "birth_date", "channel"])
     payments = pd.DataFrame(list(pay), columns=["channel", "external_ref", "id_number", "unit_code", "amount_fen",
                                                 "paid_on", "status"])
     exemptions = pd.DataFrame(list(exempt), columns=["id_number", "exemption", "agency"])
-    people = settlement_people(c, enrollments, exemptions, payments, UNITS)
+    settled = settlement_frames(c, enrollments, exemptions, payments, UNITS, as_of)
     ids = {*(r[0] for r in prior), *(r[0] for r in listed)}
     residents = pd.DataFrame([(i, "张三丰", date(1980, 1, 1), date(2020, 10, 1) if i in dead else None) for i in ids],
                              columns=["id_number", "name", "birth_date", "deceased_on"])
-    return CleanupData(SettlementData(people, payments, UNITS),
+    return CleanupData(settled,
                        pd.DataFrame(list(prior), columns=["id_number", "unit_code", "category"]),
                        pd.DataFrame(list(listed), columns=["id_number", "exemption", "agency"]), residents)
 
@@ -76,7 +76,9 @@ def test_each_list_and_what_is_owed_today(tmp_path: Path):
     assert by.at[person(5), "start_if_paid_today"] == today  # Yuzhong: no waiting period (assumed)
     assert pd.isna(by.at[person(9), "due_now_fen"]) and by.at[person(9), "refund_fen"] == 28000
     late = late_payments(c, d.settlement.people)
-    assert list(late["id_number"]) == [person(4)] and late["waiting_days"].iat[0] == 4
+    # Paid 2021-01-05, after the period: cover from the payment day (Yuzhong, assumed), computed, not stored.
+    assert list(late["id_number"]) == [person(4)] and late["waiting_days"].iat[0] == 0
+    assert late["benefit_start"].iat[0] == date(2021, 1, 5)
     path = write_village_notice(tmp_path, c, "50010301001", "一社区", items[items["unit_code"] == "50010301001"],
                                 late, today)
     cells = [str(x) for row in openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True) for x in row]

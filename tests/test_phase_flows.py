@@ -57,6 +57,8 @@ def test_phases_are_idempotent_and_reconcile(campaign, tmp_path, sqlite_url, mon
     scale, after_period, settle_day = CASES[campaign]
     c = load_campaign(campaign)
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
+    # Files are taken in on the morning cleanup runs: every output counts what the ledger knew by its day.
+    monkeypatch.setenv("CANBAO_CLOCK", f"{after_period.isoformat()}T06:00:00")
     generate(c, scale, 5, tmp_path / "gen")
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     shutil.copytree(tmp_path / "gen" / "inbox", inbox)

@@ -18,12 +18,12 @@ from canbao.policy.load import load_campaign
 from canbao.reports import fonts
 from canbao.reports.bulletin import bulletin_markdown, bulletin_text
 from canbao.reports.chart import chart_units, write_progress_chart
-from canbao.reports.ledger_frames import load_inputs
 from canbao.reports.posting import posting_rows, write_posting
 from canbao.reports.progress import build_report
 from canbao.reports.table import level_table, pct
 from canbao.reports.weekly import WeeklyReport
-from canbao.reports.weekly_workbook import write_weekly_workbook
+from canbao.reports.weekly_workbook import RATE_HEADER, write_weekly_workbook
+from canbao.state import DENOMINATORS, campaign_state, load_facts
 
 DAY = date(2020, 11, 9)
 
@@ -38,7 +38,7 @@ def report(sqlite_url: str) -> WeeklyReport:
     write_campaign(engine, seed=11)
     c = load_campaign(CAMPAIGN)
     with engine.connect() as conn:
-        built = build_report(load_inputs(conn, c), c, DAY, 9)
+        built = build_report(load_facts(conn, c.id), c, DAY, 9)
     engine.dispose()
     return built
 
@@ -52,7 +52,7 @@ def test_workbook_has_level_sheets_headers_formats_and_totals(tmp_path: Path, re
     assert "截至2020年11月9日9时" in towns["A2"].value
     headers = [c.value.replace("\n", "") for c in towns[3]]
     assert headers[:9] == ["序号", "单位代码", "街道名称", "目标任务（人）", "已登记（人）", "已缴费（人）",
-                           "资助参保（人）", "参保人数（人）", "参保率"]
+                           "资助参保（人）", "参保人数（人）", RATE_HEADER]
     wanted = {"二档占比", "特殊群体参保率", "时序进度", "进度状态", "预计期末参保率", "排名"}
     assert wanted <= set(headers) and "学生参保（人）" not in headers  # all zero here: students are at schools
     assert "学生参保（人）" in [c.value.replace("\n", "") for c in book["学校"][3]]
@@ -63,11 +63,11 @@ def test_workbook_has_level_sheets_headers_formats_and_totals(tmp_path: Path, re
     assert [r[col["街道名称"]] for r in body] == ["七星岗街道", "解放碑街道"] and total[col["街道名称"]] == "合计"
     for key in ("目标任务（人）", "参保人数（人）", "资助参保（人）", "已缴费（人）"):
         assert total[col[key]] == sum(r[col[key]] for r in body)
-    assert abs(total[col["参保率"]] - total[col["参保人数（人）"]] / total[col["目标任务（人）"]]) < 1e-6
-    assert towns.cell(4, col["参保率"] + 1).number_format == "0.00%"
+    assert abs(total[col[RATE_HEADER]] - total[col["参保人数（人）"]] / total[col["目标任务（人）"]]) < 1e-6
+    assert towns.cell(4, col[RATE_HEADER] + 1).number_format == "0.00%"
     assert towns.cell(4, col["参保人数（人）"] + 1).number_format == "#,##0"
     table = level_table(report, "town")
-    assert [r[col["参保率"]] for r in body] == [float(pct(x, 4) / 100) for x in table["rate"]]
+    assert [r[col[RATE_HEADER]] for r in body] == [float(pct(x, 4) / 100) for x in table["rate"]]
     assert [r[col["进度状态"]] or "" for r in body] == ["落后" if b else "" for b in table["below_pace"]]
     villages = [[c.value for c in row] for row in book["村（社区）"].iter_rows(min_row=4)]
     assert len(villages) == 5 and villages[-1][3] == "合计"
@@ -98,7 +98,8 @@ def test_bulletin_names_units_by_thresholds_and_special_groups(report: WeeklyRep
     md, text = bulletin_markdown(report), bulletin_text(report)
     county = level_table(report, "county").iloc[0]
     assert md.startswith("# 渝中区2021年度城乡居民医保参保工作进度通报") and "截至2020年11月9日9时" in md
-    assert f"已参保{int(county['enrolled']):,}人" in md and f"完成率{pct(county['rate'])}%" in md
+    rate_text = f"参保率（分母：{DENOMINATORS['towns_and_schools']}）{pct(county['rate'])}%"
+    assert f"已参保{int(county['enrolled']):,}人" in md and rate_text in md
     towns = level_table(report, "town")
     for name, rate in zip(towns["name"], towns["rate"]):
         if rate < report.warning_threshold:
@@ -119,8 +120,8 @@ def test_posting_masks_names_and_ids_and_is_marked_public(sqlite_url: str, tmp_p
     people = write_campaign(engine, seed=11)
     c = load_campaign(CAMPAIGN)
     with engine.connect() as conn:
-        inputs = load_inputs(conn, c)
-        rows = posting_rows(conn, c, inputs, DAY)
+        facts = load_facts(conn, c.id)
+    rows = posting_rows(c, campaign_state(c, facts, DAY))
     engine.dispose()
     village = rows[rows["unit_code"] == "5001030101"]
     path = write_posting(tmp_path, c, "5001030101", "金汤街社区", "七星岗街道", village, DAY)

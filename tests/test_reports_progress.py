@@ -14,11 +14,11 @@ from sqlalchemy import Engine
 from canbao.clock import SHANGHAI
 from canbao.policy.load import load_campaign
 from canbao.reports.forecast import damped, final_rate, linear
-from canbao.reports.ledger_frames import load_inputs
 from canbao.reports.progress import build_report
 from canbao.reports.snapshot import from_content, load_snapshot, save_snapshot, to_content
 from canbao.reports.table import forecasts, level_table, pct, totals_row
 from canbao.reports.weekly import reporting_dates
+from canbao.state import load_facts
 
 DAYS = [date(2020, 10, 12), date(2020, 11, 9), date(2020, 12, 20)]
 PARENT = {code: parent for code, _, _, parent, _ in UNITS}
@@ -33,7 +33,7 @@ def ledger(ledger_engine: Engine) -> Engine:
 def _report(engine: Engine, day: date):
     c = load_campaign(CAMPAIGN)
     with engine.connect() as conn:
-        return build_report(load_inputs(conn, c), c, day)
+        return build_report(load_facts(conn, c.id), c, day)
 
 
 @pytest.mark.parametrize("day", DAYS)

@@ -15,7 +15,7 @@ from canbao.money import fen
 from canbao.policy.load import available_campaigns, load_campaign
 from canbao.policy.quote import quote
 from canbao.settlement.confirmations import read_bank_confirmations
-from canbao.settlement.people import SettlementData, settlement_people
+from canbao.settlement.people import settlement_frames
 from canbao.settlement.statements import build_statements
 from canbao.settlement.transfer_ledger import (
     Confirmation,
@@ -69,8 +69,7 @@ def statements(campaign: str, as_of: date = date(2020, 1, 2)):
     c = load_campaign(campaign)
     units = county(c)
     enroll, exempt, pay = frames(c, units)
-    people = settlement_people(c, enroll, exempt, pay, units)
-    return c, build_statements(c, SettlementData(people, pay, units), as_of)
+    return c, build_statements(c, settlement_frames(c, enroll, exempt, pay, units, as_of), as_of)
 
 
 @pytest.mark.parametrize("campaign", available_campaigns())

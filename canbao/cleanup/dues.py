@@ -16,10 +16,11 @@ __all__ = ["PAYING_ITEMS", "dues_today"]
 PAYING_ITEMS = ("exempt_unregistered", "not_renewed", "unpaid", "underpaid")
 
 
-def _start(c: Campaign, kind: str, today: date, born: date | None) -> date | None:
+def _start(c: Campaign, kind: str, today: date, born: date | None, category: str) -> date | None:
+    """Cover start for a payment today (None: no rule covers it, or the notice refuses a payment today)."""
     insured = [c.campaign.insurance_year - 1] if kind == "renewal" else []
     try:
-        return benefit_start(c, kind, today, born, insured).benefit_start
+        return benefit_start(c, kind, today, born, insured, category).benefit_start
     except PolicyError:
         return None
 
@@ -41,7 +42,7 @@ def dues_today(c: Campaign, items: pd.DataFrame, today: date) -> pd.DataFrame:
     for key in keys.drop_duplicates().itertuples(index=False, name=None):
         category, tier, exemption, kind, birth = key
         pays = fen(quote(c, category, int(tier), exemption or None, today).resident_pays)
-        owed[key] = (pays, _start(c, kind, today, birth))
+        owed[key] = (pays, _start(c, kind, today, birth, category))
     values = [owed[k] for k in keys.itertuples(index=False, name=None)]
     due = pd.Series(pd.NA, index=items.index, dtype="Int64")
     start = pd.Series(None, index=items.index, dtype="object")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 
 from canbao.cleanup.load import CleanupData
 from canbao.policy.categories import categories_by_age
 from canbao.policy.model import Campaign
+from canbao.state import period_end
 
 __all__ = ["ITEM_COLUMNS", "ITEM_LABELS", "cleanup_items", "late_payments", "period_end"]
 
@@ -18,12 +17,6 @@ ITEM_LABELS = {"exempt_unregistered": "资助对象未参保登记", "not_renewe
 ITEM_COLUMNS = ["item", "unit_code", "id_number", "name", "birth_date", "category", "tier", "exemption", "kind",
                 "paid_fen", "refund_fen"]
 _PEOPLE = ["unit_code", "id_number", "name", "birth_date", "category", "tier", "exemption", "kind"]
-
-
-def period_end(c: Campaign) -> date:
-    """The last day of the concentrated registration-and-payment period."""
-    phase = next((p for p in c.phases if p.code == "registration_payment"), None)
-    return phase.end if phase else c.campaign.window_end
 
 
 def _unregistered(c: Campaign, data: CleanupData, registered: set[str]) -> pd.DataFrame:
@@ -47,15 +40,13 @@ def _unregistered(c: Campaign, data: CleanupData, registered: set[str]) -> pd.Da
     return rows.assign(paid_fen=0, refund_fen=0)
 
 
-def _registered(people: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
-    """Registered people not yet enrolled (unpaid or underpaid) and those who paid too much."""
-    short = payments[payments["status"] == "underpaid"].groupby("id_number")["amount_fen"].sum()
+def _registered(people: pd.DataFrame) -> pd.DataFrame:
+    """Registered people not yet enrolled (unpaid or paid in part) and those who paid too much."""
     waiting = people[~people["enrolled"]]
-    underpaid = waiting["id_number"].isin(short.index)
+    underpaid = waiting["paid_part"]
     over = people[people["overpaid_fen"] > 0]
     frames = [waiting[~underpaid][_PEOPLE].assign(item="unpaid", paid_fen=0, refund_fen=0),
-              waiting[underpaid][_PEOPLE].assign(item="underpaid", paid_fen=waiting["id_number"].map(short),
-                                                 refund_fen=0),
+              waiting[underpaid][_PEOPLE].assign(item="underpaid", paid_fen=waiting["paid_fen"], refund_fen=0),
               over[_PEOPLE].assign(item="overpaid", paid_fen=over["resident_paid_fen"],
                                    refund_fen=over["overpaid_fen"])]
     return pd.concat(frames, ignore_index=True)
@@ -79,7 +70,7 @@ def cleanup_items(c: Campaign, data: CleanupData) -> pd.DataFrame:
     registered but unpaid or underpaid, overpaid, duplicate and orphan payments; the deceased left out.
     A row whose unit the ledger does not know is put under the county."""
     people, payments, units = data.settlement.people, data.settlement.payments, data.settlement.units
-    frames = [_unregistered(c, data, set(people["id_number"])), _registered(people, payments),
+    frames = [_unregistered(c, data, set(people["id_number"])), _registered(people),
               _refunds(people, payments)]
     found = [f for f in frames if len(f)]
     items = (pd.concat(found, ignore_index=True) if found else pd.DataFrame()).reindex(columns=ITEM_COLUMNS)
@@ -93,11 +84,8 @@ def cleanup_items(c: Campaign, data: CleanupData) -> pd.DataFrame:
 
 
 def late_payments(c: Campaign, people: pd.DataFrame) -> pd.DataFrame:
-    """Enrolled people who paid after the concentrated period: paid_on, benefit_start, days of waiting period."""
-    late = people[people["enrolled"] & (people["paid_on"] > pd.Timestamp(period_end(c)))].copy()
-    start = pd.to_datetime(late["benefit_start"]).astype("datetime64[ns]")
-    # Waiting counts from the payment or the year's start, whichever is later: before it nobody is covered.
-    begins = late["paid_on"].clip(lower=pd.Timestamp(c.benefit_start.year_start))
-    late["waiting_days"] = (start - begins).dt.days.clip(lower=0).astype("Int64")
+    """People enrolled after the concentrated period (`late` in the state): the day it was settled (paid_on),
+    benefit_start and days of waiting period, as `canbao.state` computes them."""
+    late = people[people["late"]].assign(paid_on=people["enrolled_on"], benefit_start=people["benefit_start"].dt.date)
     return late.sort_values(["unit_code", "paid_on", "id_number"])[
         ["unit_code", "id_number", "name", "category", "tier", "paid_on", "benefit_start", "waiting_days"]]

@@ -154,3 +154,32 @@ def _generate(args: argparse.Namespace) -> Any:
 
 COMMANDS.append(Command(("generate",), "write a realistic county's files (with injected defects) as an inbox",
                         _generate_args, _generate))
+
+
+def _figures_args(p: argparse.ArgumentParser) -> None:
+    _with_campaign(p)
+    p.add_argument("--as-of", required=True, type=parse_date, help="the figures as of the end of this day")
+    p.add_argument("--cutoff-hour", type=int, default=24, help="stand at this hour of that day (default 24: its end)")
+    p.add_argument("--database", help="ledger URL (default CANBAO_DATABASE_URL)")
+
+
+def _figures(args: argparse.Namespace) -> Any:
+    from canbao.ledger.engine import make_engine
+    from canbao.state import campaign_figures, known_by, load_facts
+
+    if not 0 <= args.cutoff_hour <= 24:
+        raise CliError("canbao: --cutoff-hour must be 0..24")
+    c = _campaign(args.campaign)
+    engine = make_engine(args.database)
+    try:
+        with engine.connect() as conn:
+            facts = load_facts(conn, c.id)
+    finally:
+        engine.dispose()
+    if facts.units.empty:
+        raise CliError(f"canbao: {c.id} is not in the ledger (run the registration-payment flow first)")
+    return campaign_figures(c, facts, args.as_of, known_by(args.as_of, args.cutoff_hour)).to_json()
+
+
+COMMANDS.append(Command(("figures",), "headline figures per unit as of a day, from the ledger (one JSON document)",
+                        _figures_args, _figures))

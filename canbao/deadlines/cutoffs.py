@@ -1,7 +1,6 @@
 """Rule cutoffs in the deadline watch: how many residents a dated rule change affects, and the warning text.
 
-The count reads the people frame of `canbao.settlement.people.load_settlement` through `cutoff_people`, the
-one seam to replace with the campaign's resident state once it exists (issue 10, deliverable 1).
+The count is over the campaign's resident state as of the day (`canbao.state`), like every other figure.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from sqlalchemy import Connection
 from canbao.deadlines.evidence import Evidence
 from canbao.deadlines.occurrences import Due
 from canbao.policy.model import Campaign, RuleCutoff
-from canbao.settlement.people import load_settlement
+from canbao.state import campaign_state, load_facts
 
 __all__ = ["cutoff_affected", "cutoff_evidence", "cutoff_of", "cutoff_people", "cutoff_warning"]
 
@@ -39,7 +38,7 @@ def cutoff_warning(cutoff: RuleCutoff, on: date, count: int) -> str:
 def cutoff_affected(cutoff: RuleCutoff, people: pd.DataFrame, day: date) -> int:
     """Registered residents not enrolled (paid or exempt) as of `day`; renewals or some categories if it says so.
 
-    `people`: columns registered_at, enrolled, enrolled_on, kind, category (the settlement people frame).
+    `people`: columns registered_at, enrolled, enrolled_on, kind, category (`canbao.state.CampaignState.people`).
     """
     as_of = pd.Timestamp(day)
     registered = pd.to_datetime(people["registered_at"]) <= as_of
@@ -52,9 +51,9 @@ def cutoff_affected(cutoff: RuleCutoff, people: pd.DataFrame, day: date) -> int:
     return int(mask.sum())
 
 
-def cutoff_people(conn: Connection, c: Campaign) -> Callable[[], pd.DataFrame]:
-    """The people frame, read at most once and only if a cutoff needs counting (the seam, see the module doc)."""
-    return cache(lambda: load_settlement(conn, c).people)
+def cutoff_people(conn: Connection, c: Campaign, day: date) -> Callable[[], pd.DataFrame]:
+    """The residents' state as of `day`, computed at most once and only if a cutoff needs counting."""
+    return cache(lambda: campaign_state(c, load_facts(conn, c.id), day).people)
 
 
 def cutoff_evidence(c: Campaign, due: Due, day: date, people: Callable[[], pd.DataFrame]) -> Evidence:

@@ -56,7 +56,7 @@ def classify(done: bool | None, due_on: date, day: date, warn: int, cal: WorkCal
 def _state(conn: Connection, c: Campaign, due: Due, day: date, cal: WorkCalendar,
            people: Callable[[], pd.DataFrame]) -> DeadlineState:
     # A rule cutoff is no duty: its "evidence" is how many residents the rule change will affect.
-    found = cutoff_evidence(c, due, day, people) if due.entry.kind == "rule_cutoff" else evidence(conn, c, due)
+    found = cutoff_evidence(c, due, day, people) if due.entry.kind == "rule_cutoff" else evidence(conn, c, due, day)
     state, days = classify(found.done, due.on, day, due.warn_working_days, cal)
     e = due.entry
     return DeadlineState(c.id, c.campaign.locality, e.code, e.name, e.kind, e.owner, e.owner_name, e.due, due.on,
@@ -65,5 +65,5 @@ def _state(conn: Connection, c: Campaign, due: Due, day: date, cal: WorkCalendar
 
 def deadline_states(conn: Connection, c: Campaign, day: date) -> list[DeadlineState]:
     """Every deadline occurrence that matters on `day` (see `current_dues`), in date order."""
-    cal, people = work_calendar(c), cutoff_people(conn, c)
+    cal, people = work_calendar(c), cutoff_people(conn, c, day)
     return [_state(conn, c, due, day, cal, people) for due in current_dues(c, day)]

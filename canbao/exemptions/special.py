@@ -8,8 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from canbao.policy.model import Campaign
-from canbao.reports.ledger_frames import load_inputs
-from canbao.reports.progress import status_as_of
+from canbao.state import campaign_state, load_facts
 
 __all__ = ["special_codes", "special_missing"]
 
@@ -20,9 +19,8 @@ def special_codes(c: Campaign) -> set[str]:
 
 
 def special_missing(conn: Connection, c: Campaign, persons: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, int]:
-    """Special-group persons not enrolled by the day (enrolled: registered and settled), and the group's size."""
+    """Special-group persons not enrolled by the day (enrolled as `canbao.state` defines it), and the group's size."""
     group = persons[persons["exemption"].isin(special_codes(c))]
-    inputs = load_inputs(conn, c)
-    status = status_as_of(inputs.people, as_of)
-    enrolled = set(inputs.people.loc[status["enrolled"].to_numpy(), "id_number"])
+    people = campaign_state(c, load_facts(conn, c.id), as_of).people
+    enrolled = set(people.loc[people["enrolled"], "id_number"])
     return group[~group["id_number"].isin(enrolled)], len(group)

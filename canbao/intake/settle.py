@@ -1,16 +1,17 @@
-"""Campaign-wide matching after an intake: payment statuses and benefit starts brought up to date."""
+"""The stored cache of the campaign's state: payment statuses and benefit starts written after each intake."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from canbao.intake.matching import benefit_starts, match_payments
 from canbao.ledger.bulk import upsert
 from canbao.ledger.schema import PAYMENT_KEY, Enrollment, Exemption, Payment, PriorInsured, Resident
 from canbao.policy.model import Campaign
+from canbao.state import campaign_state, load_facts
 
 __all__ = ["Settled", "load_frames", "settle_campaign"]
 
@@ -61,24 +62,25 @@ def _changed(fresh: pd.DataFrame, old: pd.DataFrame, cols: list[str]) -> pd.Seri
     return differs
 
 
-def settle_campaign(conn: Connection, c: Campaign) -> Settled:
-    """Match every payment of the campaign and set each enrollment's benefit start; write what changed."""
+def settle_campaign(conn: Connection, c: Campaign, as_of: date) -> Settled:
+    """Refresh the stored cache of the campaign's state as of `as_of` (`canbao.state`): each payment's status and
+    expected amount, each enrollment's benefit start; write what changed. No output reads these columns.
+
+    A payment made after `as_of` is `unchecked`; someone not enrolled by then has no benefit start.
+    """
     enrollments, exemptions, payments = load_frames(conn, c.id)
-    year = c.campaign.insurance_year
-    enrollments["insured_years"] = enrollments["prior_id"].notna().map({True: str(year - 1), False: ""})
-    matched = match_payments(c, enrollments, exemptions, payments.drop(columns=["status", "expected_fen"]))
+    state = campaign_state(c, load_facts(conn, c.id), as_of)
+    keys = ["channel", "external_ref"]
+    checked = payments[keys].merge(state.payments[[*keys, "status", "expected_fen"]], on=keys, how="left")
+    matched = payments.assign(status=checked["status"].fillna("unchecked").to_numpy(),
+                              expected_fen=pd.array(checked["expected_fen"].to_numpy(), dtype="Int64"))
     moved = _changed(matched, payments, ["status", "expected_fen"])
     n_pay = upsert(conn, Payment, matched[moved].drop(columns=["id"]), keys=PAYMENT_KEY,
                    update=["status", "expected_fen"]) if moved.any() else 0
-    # Cover starts from the payment that settled the contribution; a fully exempt person from registration.
-    settled = matched[matched["status"].isin(["matched", "overpaid"])].groupby("id_number")["paid_on"].min()
-    # pandas cannot map through an empty datetime Series (it casts it to float64): no settled payment yet.
-    paid_on = enrollments["id_number"].map(settled) if len(settled) else pd.Series(pd.NaT, index=enrollments.index)
-    exempt_full = enrollments.merge(exemptions, on="id_number", how="left")["exemption"].map(
-        {e.code: e.funding_mode != "partial_subsidy" for e in c.exemptions}).fillna(False).astype(bool)
-    paid_on = pd.to_datetime(paid_on).where(~exempt_full.values, pd.to_datetime(enrollments["registered_at"]))
-    starts = benefit_starts(c, enrollments, paid_on)
-    fresh = enrollments.assign(benefit_start=starts)
+    starts = state.people.set_index("id_number")["benefit_start"]
+    # pandas cannot map through an empty datetime Series (it casts it to float64): nobody registered yet.
+    fresh = enrollments.assign(benefit_start=pd.to_datetime(
+        enrollments["id_number"].map(starts) if len(starts) else pd.Series(pd.NaT, index=enrollments.index)))
     changed = _changed(fresh, enrollments, ["benefit_start"])
     cols = [col.name for col in Enrollment.__table__.columns if col.name != "id"]
     n_enr = upsert(conn, Enrollment, fresh.loc[changed, cols], keys=["campaign_id", "id_number"],

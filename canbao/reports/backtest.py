@@ -9,15 +9,15 @@ import pandas as pd
 
 from canbao.policy.model import Campaign
 from canbao.reports.forecast import METHODS
-from canbao.reports.ledger_frames import ProgressInputs
 from canbao.reports.progress import build_report
 from canbao.reports.table import forecasts
 from canbao.reports.weekly import period_of, reporting_dates
+from canbao.state import Facts
 
 __all__ = ["backtest", "summarize"]
 
 
-def backtest(inputs: ProgressInputs, c: Campaign, methods: Sequence[str] = METHODS,
+def backtest(inputs: Facts, c: Campaign, methods: Sequence[str] = METHODS,
              levels: Sequence[str] = ("town", "village")) -> pd.DataFrame:
     """Per unit, weekly report date and method: the forecast that report made and the rate reached at the end."""
     start, end = period_of(c)

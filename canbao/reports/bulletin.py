@@ -8,6 +8,7 @@ import pandas as pd
 
 from canbao.reports.table import level_table, pct
 from canbao.reports.weekly import WeeklyReport, rate
+from canbao.state import rate_label
 
 __all__ = ["bulletin_markdown", "bulletin_sections", "bulletin_text", "bulletin_title"]
 
@@ -71,7 +72,8 @@ def bulletin_sections(r: WeeklyReport) -> list[Section]:
     county = level_table(r, "county").iloc[0]
     target = "未下达目标任务" if pd.isna(county["target"]) else f"目标任务{int(county['target']):,}人"
     head = (f"{_area(r)}{target}，已参保{county['enrolled']:,}人（缴费参保"
-            f"{county['paid']:,}人、资助参保{county['exempt']:,}人），完成率{_p(county['rate'])}，较上周新增"
+            f"{county['paid']:,}人、资助参保{county['exempt']:,}人），{rate_label(county.get('target_basis'))}"
+            f"{_p(county['rate'])}，较上周新增"
             f"{county['change']:,}人、提高{pct((county['rate'] or 0) - (county['rate_last_week'] or 0))}个百分点；"
             f"按时序进度应达{_p(r.pace())}，目标参保率{pct(r.goal_rate, 0)}%。")
     behind = _sorted(t[t["below_pace"]], "rate", False)
@@ -107,6 +109,8 @@ def bulletin_markdown(r: WeeklyReport) -> str:
     lines = [f"# {bulletin_title(r)}", "", f"**（截至{r.cutoff_text}）**", ""]
     for heading, paragraphs in bulletin_sections(r):
         lines += [f"## {heading}", "", *[p + "\n" for p in paragraphs]]
+    if r.footnote:
+        lines += ["---", "", f"*{r.footnote}*"]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -115,4 +119,6 @@ def bulletin_text(r: WeeklyReport) -> str:
     lines = [bulletin_title(r), f"（截至{r.cutoff_text}）", ""]
     for heading, paragraphs in bulletin_sections(r):
         lines += [heading, *[f"\u3000\u3000{p}" for p in paragraphs], ""]
+    if r.footnote:
+        lines += [r.footnote, ""]
     return "\r\n".join(lines).rstrip() + "\r\n"

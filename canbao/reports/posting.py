@@ -7,14 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
 
 from canbao.identity import mask_id, mask_name
-from canbao.ledger.schema import Payment, Resident
 from canbao.policy.model import Campaign
-from canbao.reports.ledger_frames import SETTLING_STATUSES, ProgressInputs
 from canbao.reports.posting_workbook import write_roster_sheet
-from canbao.reports.progress import enrolled_on, status_as_of
+from canbao.state import CampaignState
 
 __all__ = ["POSTING_COLUMNS", "posting_file_name", "posting_rows", "write_posting"]
 
@@ -22,29 +19,19 @@ POSTING_COLUMNS = ["序号", "姓名", "身份证号码", "参保类别", "缴�
 FEN_COLUMN = "个人缴费（元）"  # integer fen in the rows, yuan with two decimals in the workbook
 
 
-def posting_rows(conn: Connection, c: Campaign, inputs: ProgressInputs, as_of: date) -> pd.DataFrame:
-    """Everyone enrolled by `as_of`, one row each with unit_code and the posted (masked) columns."""
-    people = inputs.people
-    status = status_as_of(people, as_of)
-    done = people[status["enrolled"]].assign(exempt=status["exempt"][status["enrolled"]],
-                                             enrolled_on=enrolled_on(people)[status["enrolled"]])
-    ids = list(done["id_number"])
-    r, p = Resident.__table__, Payment.__table__
-    names = dict(conn.execute(select(r.c.id_number, r.c.name).where(r.c.id_number.in_(ids))).all()) if ids else {}
-    paid = dict(conn.execute(
-        select(p.c.id_number, func.sum(p.c.amount_fen)).where(
-            p.c.campaign_id == c.id, p.c.status.in_(SETTLING_STATUSES), p.c.paid_on <= as_of,
-            p.c.id_number.in_(ids)).group_by(p.c.id_number)).all()) if ids else {}
+def posting_rows(c: Campaign, state: CampaignState) -> pd.DataFrame:
+    """Everyone enrolled in the state (as of its date), one row each with unit_code and the posted (masked) columns."""
+    done = state.people[state.people["enrolled"]]
     labels = {k.code: k.name for k in c.contribution.categories}
     done = done.sort_values(["unit_code", "enrolled_on", "id_number"], kind="stable")
     return pd.DataFrame({
         "unit_code": done["unit_code"].to_numpy(),
-        "姓名": [mask_name(names.get(i, "")) for i in done["id_number"]],
+        "姓名": [mask_name(n) if isinstance(n, str) else "" for n in done["name"]],
         "身份证号码": [mask_id(i) for i in done["id_number"]],
         "参保类别": [labels.get(k, k) for k in done["category"]],
         "缴费档次": [c.contribution.tiers.get(int(t), f"{t}档") for t in done["tier"]],
-        "参保方式": ["政府资助" if x else "个人缴费" for x in done["exempt"]],
-        "个人缴费（元）": [0 if x else int(paid.get(i, 0)) for i, x in zip(done["id_number"], done["exempt"])],
+        "参保方式": ["政府资助" if x else "个人缴费" for x in done["covered"]],
+        "个人缴费（元）": [int(v) for v in done["resident_paid_fen"]],
         "参保日期": [d.date().isoformat() for d in done["enrolled_on"]],
     })
 

@@ -18,7 +18,7 @@ from canbao.reports.weekly import COUNT_COLUMNS, WeeklyReport
 __all__ = ["FORMAT_VERSION", "content_sha256", "from_content", "load_snapshot", "save_snapshot", "to_content"]
 
 FORMAT_VERSION = 1
-_UNIT_TEXT = ("code", "name", "level", "parent_code")
+_UNIT_TEXT = ("code", "name", "level", "parent_code", "target_basis")
 _DECIMALS = ("goal_rate", "special_goal", "good_threshold", "warning_threshold")
 _DATES = ("as_of", "period_start", "period_end")
 
@@ -29,13 +29,14 @@ def _int(value: Any) -> int | None:
 
 def to_content(r: WeeklyReport) -> dict[str, Any]:
     """The report as plain JSON data (counts per unit; no person appears in it)."""
-    units = [{**{k: (None if pd.isna(u[k]) else str(u[k])) for k in _UNIT_TEXT},
+    units = [{**{k: (None if pd.isna(u.get(k)) else str(u[k])) for k in _UNIT_TEXT},
               **{k: _int(u[k]) for k in COUNT_COLUMNS}} for u in r.units.to_dict("records")]
     return {
         "version": FORMAT_VERSION, "kind": "weekly", "campaign_id": r.campaign_id, "locality": r.locality,
         "insurance_year": r.insurance_year, "cutoff_hour": r.cutoff_hour,
         **{k: getattr(r, k).isoformat() for k in _DATES}, **{k: str(getattr(r, k)) for k in _DECIMALS},
         "tiers": {str(k): v for k, v in r.tiers.items()}, "group_names": dict(r.group_names), "units": units,
+        "footnote": r.footnote,
         "groups": [{"group": str(g["group"]), "code": str(g["code"]), "target": int(g["target"]),
                     "enrolled": int(g["enrolled"])} for g in r.groups.to_dict("records")],
         "series": {"dates": [d.isoformat() for d in r.series.columns],
@@ -56,7 +57,8 @@ def from_content(content: dict[str, Any]) -> WeeklyReport:
         raise ValueError(f"snapshot format {content.get('version')!r} is not {FORMAT_VERSION}")
     units = pd.DataFrame(content["units"], columns=[*_UNIT_TEXT, *COUNT_COLUMNS]).astype(
         {k: "Int64" if k == "target" else "int64" for k in COUNT_COLUMNS})
-    units["parent_code"] = units["parent_code"].astype("object").where(units["parent_code"].notna(), None)
+    for column in ("parent_code", "target_basis"):  # target_basis: absent from snapshots before it was kept
+        units[column] = units[column].astype("object").where(units[column].notna(), None)
     groups = pd.DataFrame(content["groups"], columns=["group", "code", "target", "enrolled"]).astype(
         {"target": "int64", "enrolled": "int64"})
     dates = [date.fromisoformat(d) for d in content["series"]["dates"]]
@@ -71,7 +73,7 @@ def from_content(content: dict[str, Any]) -> WeeklyReport:
         **{k: date.fromisoformat(content[k]) for k in _DATES}, **{k: Decimal(content[k]) for k in _DECIMALS},
         tiers={int(k): v for k, v in content["tiers"].items()}, group_names=dict(content["group_names"]),
         units=units, groups=groups, series=series(content["series"]["units"]),
-        registered_series=series(content["series"]["registered"]))
+        registered_series=series(content["series"]["registered"]), footnote=content.get("footnote", ""))
 
 
 def save_snapshot(conn: Connection, r: WeeklyReport, *, config_sha256: str | None, now: datetime,

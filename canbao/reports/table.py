@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
 
 from canbao.reports.forecast import final_rate
 from canbao.reports.weekly import WeeklyReport, rate
+from canbao.state.figures import pct
 
 __all__ = ["MIN_COHORT", "RATE_COLUMNS", "forecasts", "level_table", "pct", "totals_row"]
 
@@ -18,15 +19,6 @@ MIN_COHORT = 20  # registrations a unit needs before its own paid share is trust
 _PLACES = Decimal("0.000001")  # forecasts kept to 0.0001 percentage points
 _SUMMED = ("target", "registered", "paid", "exempt", "enrolled", "enrolled_last_week", "tier2",
            "students", "special_target", "special_enrolled", "cohort_registered", "cohort_enrolled")
-
-
-def pct(value: Fraction | Decimal | None, places: int = 2) -> Decimal | None:
-    """A rate as a percentage rounded half up, e.g. Fraction(1, 3) → Decimal('33.33')."""
-    if value is None:
-        return None
-    exact = Fraction(value) * 100
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal(1).scaleb(-places),
-                                                                            rounding=ROUND_HALF_UP)
 
 
 def _share(done: int, of: int) -> Decimal | None:

@@ -10,6 +10,7 @@ from fractions import Fraction
 import pandas as pd
 
 from canbao.policy.model import Campaign
+from canbao.state.figures import rate
 
 __all__ = ["COHORT_DAYS", "COUNT_COLUMNS", "WeeklyReport", "period_of", "rate", "reporting_dates"]
 
@@ -17,13 +18,6 @@ __all__ = ["COHORT_DAYS", "COUNT_COLUMNS", "WeeklyReport", "period_of", "rate", 
 COUNT_COLUMNS = ("target", "registered", "paid", "exempt", "enrolled", "enrolled_last_week", "tier2", "students",
                  "special_target", "special_enrolled", "cohort_registered", "cohort_enrolled")
 COHORT_DAYS = 21  # registrations at least this old show how many registrations end up paid
-
-
-def rate(numerator: int, denominator: int | None) -> Fraction | None:
-    """An exact rate, or None where there is no (positive) denominator."""
-    if denominator is None or pd.isna(denominator) or int(denominator) <= 0:
-        return None
-    return Fraction(int(numerator), int(denominator))
 
 
 def period_of(c: Campaign) -> tuple[date, date]:
@@ -49,7 +43,8 @@ def reporting_dates(start: date, as_of: date) -> list[date]:
 class WeeklyReport:
     """One campaign's progress as of a day: per-unit counts, special groups and the weekly trajectory.
 
-    `units`: code, name, level, parent_code and COUNT_COLUMNS (target may be NA; cohort_*: people registered
+    `units`: code, name, level, parent_code, target_basis (what the target is: `canbao.state.DENOMINATORS`) and
+    COUNT_COLUMNS from the campaign's state (`exempt`: subsidy-covered; target may be NA; cohort_*: people registered
     COHORT_DAYS or more before as_of, and how many of them are enrolled). `groups`: group, code, target,
     enrolled. `series` / `registered_series`: enrolled / registered per unit code (rows) at each
     reporting date (columns, ascending).
@@ -72,6 +67,7 @@ class WeeklyReport:
     groups: pd.DataFrame = field(repr=False)
     series: pd.DataFrame = field(repr=False)
     registered_series: pd.DataFrame = field(repr=False)
+    footnote: str = ""  # the assumed values the figures rest on (canbao.policy.assumptions), '' if none
 
     @property
     def title(self) -> str:

@@ -13,13 +13,15 @@ from canbao.formats.write import FIXED_CREATED, display_width
 from canbao.reports.table import forecasts, level_table, pct, totals_row
 from canbao.reports.weekly import WeeklyReport, rate
 from canbao.reports.workbook_notes import notes_lines, special_rows
+from canbao.state import rate_label
 
-__all__ = ["columns_for", "write_weekly_workbook"]
+__all__ = ["RATE_HEADER", "columns_for", "write_weekly_workbook"]
 
 Column = tuple[str, str, str]  # (table key, Chinese header, kind: text | int | rate | pp | change | flag)
 # Columns left out of a sheet where they would be all zero (e.g. students outside the school sheet).
 _OPTIONAL = {"students": ("students",), **{k: ("special_target",) for k in
                                           ("special_target", "special_enrolled", "special_rate")}}
+RATE_HEADER = rate_label("own")  # each row's own target; the 合计 row: the sum of the rows' targets (see 说明)
 _FORMATS = {"int": "#,##0", "rate": "0.00%", "pp": "+0.00;-0.00;0.00", "change": "+#,##0;-#,##0;0"}
 
 
@@ -31,7 +33,7 @@ def columns_for(r: WeeklyReport, level: str, noun: str) -> list[Column]:
     cols += [("name", {"town": noun, "village": "村（社区）", "school": "学校"}[level] + "名称", "text"),
              ("target", "目标任务（人）", "int"), ("registered", "已登记（人）", "int"),
              ("paid", "已缴费（人）", "int"),
-             ("exempt", "资助参保（人）", "int"), ("enrolled", "参保人数（人）", "int"), ("rate", "参保率", "rate"),
+             ("exempt", "资助参保（人）", "int"), ("enrolled", "参保人数（人）", "int"), ("rate", RATE_HEADER, "rate"),
              ("change", "较上周增加（人）", "change"), ("change_pp", "较上周提高（百分点）", "pp")]
     if len(r.tiers) > 1:
         tier = r.tiers.get(2, "二档")
