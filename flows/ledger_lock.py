@@ -57,8 +57,13 @@ def ensure_limits(campaigns: Iterable[str]) -> list[str]:
         for campaign in campaigns:
             name = limit_name(campaign)
             try:
+                client.read_global_concurrency_limit_by_name(name)
+                continue
+            except ObjectNotFound:
+                pass
+            try:
                 client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-            except ObjectAlreadyExists:
+            except ObjectAlreadyExists:  # created by another process meanwhile
                 continue
             created.append(name)
     return created
