@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -95,6 +96,7 @@ def ledger_lock(campaign: str) -> Iterator[bool]:
 def holds_ledger(fn: Callable[P, R]) -> Callable[P, R]:
     """Decorate a flow function (under `@flow`) taking `campaign`: its whole body holds that campaign's slot."""
     signature = inspect.signature(fn)
+    hints = typing.get_type_hints(fn, include_extras=True)
 
     @functools.wraps(fn)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -102,4 +104,9 @@ def holds_ledger(fn: Callable[P, R]) -> Callable[P, R]:
         with ledger_lock(str(campaign)):
             return fn(*args, **kwargs)
 
+    # Prefect validates parameters against the signature, resolving string annotations (`from __future__ import
+    # annotations`) in the wrapper's module: hand it the flow's signature with the annotations already resolved.
+    guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()],
+        return_annotation=hints.get("return", signature.return_annotation))
     return guarded
