@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -132,6 +133,10 @@ def test_a_killed_run_leaves_no_server_and_the_rerun_marks_it_crashed(tmp_path: 
     states = [state for _, state in _runs(home)]
     assert states.count("CRASHED") == 1 and states[-1] == "COMPLETED"
     assert "RUNNING" not in states and "PENDING" not in states
+    internal = [p for p in (tmp_path / "out").rglob("*") if p.is_file() and "内部" in p.name]
+    assert len(internal) > 1  # the reconciliation workbook and the error workbooks: owner-only, in owner-only folders
+    assert {stat.S_IMODE(p.stat().st_mode) for p in internal} == {0o600}
+    assert {stat.S_IMODE(p.parent.stat().st_mode) for p in internal} == {0o700}
 
 
 @pytest.fixture

@@ -134,3 +134,8 @@ def _generate(args: argparse.Namespace) -> Any:
 
 COMMANDS.append(Command(("generate",), "write a realistic county's files (with injected defects) as an inbox",
                         _generate_args, _generate))
+
+
+from canbao.cli.audit import AUDIT  # noqa: E402 - a command module of its own
+
+COMMANDS.append(AUDIT)
