@@ -63,6 +63,29 @@ def _db_upgrade(args: argparse.Namespace) -> Any:
     return {"database": mask_url(url), "revision": head()}
 
 
+def _purge_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", required=True, help="the campaign whose rows are deleted from the ledger")
+    p.add_argument("--yes", action="store_true", help="really delete (without it: only count what would go)")
+
+
+def _db_purge(args: argparse.Namespace) -> Any:
+    from canbao.ledger.engine import database_url, make_engine, mask_url
+    from canbao.ledger.purge import purge_campaign
+    from canbao.ledger.readiness import require_head
+
+    engine = make_engine(database_url())
+    try:
+        require_head(engine)
+        with engine.connect() as conn, conn.begin() as tx:
+            deleted = purge_campaign(conn, args.campaign)
+            if not args.yes:
+                tx.rollback()
+    finally:
+        engine.dispose()
+    return {"database": mask_url(database_url()), "campaign": args.campaign, "deleted" if args.yes else
+            "would_delete": deleted}
+
+
 def _exemption_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--campaign", required=True)
     p.add_argument("--inbox", required=True, help="inbox whose exemption/<agency>/ folders hold the lists")
@@ -122,6 +145,8 @@ FLOW_COMMANDS = [
             _simulate_args, _run_simulate),
     Command(("db", "upgrade"), "migrate the ledger (CANBAO_DATABASE_URL) to the latest revision",
             lambda p: None, _db_upgrade),
+    Command(("db", "purge"), "delete one campaign's rows from the ledger when its retention ends (dry run without"
+            " --yes)", _purge_args, _db_purge),
 ]
 
 

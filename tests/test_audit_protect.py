@@ -127,3 +127,23 @@ def test_internal_files_are_owner_only_from_the_start(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "elsewhere.md")
     with pytest.raises(OSError):  # never written through a link planted in the output folder
         prepare_output(link)
+
+
+@pytest.mark.parametrize("ledger_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_purging_a_campaign_leaves_no_trace_of_its_people(ledger_engine: Engine) -> None:
+    from sqlalchemy import func, select
+
+    from canbao.ledger.purge import purge_campaign
+    from canbao.ledger.schema import Base
+
+    with ledger_engine.begin() as conn:
+        build_ledger(conn)
+        gone = purge_campaign(conn, CAMPAIGN)
+    assert gone["enrollments"] == 2 and gone["payments"] == 1 and gone["rejections"] == 2
+    assert gone["residents"] == 2 and gone["campaigns"] == 1 and gone["audit"] == 1
+    with ledger_engine.connect() as conn:
+        left = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in Base.metadata.sorted_tables}
+        assert person_history(conn, PERSON).to_json()["resident"] is None
+    assert not any(left.values()), left
