@@ -13,7 +13,15 @@ from pathlib import Path
 
 from prefect import tags
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.filters import (
+    FlowRunFilter,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+    TaskRunFilter,
+    TaskRunFilterFlowRunId,
+    TaskRunFilterState,
+    TaskRunFilterStateType,
+)
 from prefect.client.schemas.objects import StateType
 from prefect.states import Crashed
 
@@ -69,7 +77,7 @@ def owner_of(run_tags: list[str]) -> Owner | None:
 
 
 def crash_orphaned_runs() -> list[str]:
-    """Mark CRASHED every RUNNING or PENDING run whose `canbao` process is gone; the ids marked."""
+    """Mark CRASHED every RUNNING or PENDING run whose `canbao` process is gone, and its unfinished task runs."""
     marked = []
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
@@ -80,6 +88,11 @@ def crash_orphaned_runs() -> list[str]:
                 continue
             message = f"运行它的进程（{owner.host} 上的 {owner.pid}）已不在：运行被中断，标记为 CRASHED"
             client.set_flow_run_state(run.id, Crashed(message=message), force=True)
+            tasks = client.read_task_runs(task_run_filter=TaskRunFilter(
+                flow_run_id=TaskRunFilterFlowRunId(any_=[run.id]),
+                state=TaskRunFilterState(type=TaskRunFilterStateType(any_=_STUCK))))
+            for task_run in tasks:  # its tasks were cut off with it
+                client.set_task_run_state(task_run.id, Crashed(message=message), force=True)
             _log.warning("上次中断的运行 %s（%s）仍显示运行中：其进程 %d 已不在，已标记为 CRASHED；本次运行将重新处理",
                          run.name, run.id, owner.pid)
             marked.append(str(run.id))

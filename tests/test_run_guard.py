@@ -133,6 +133,8 @@ def test_a_killed_run_leaves_no_server_and_the_rerun_marks_it_crashed(tmp_path: 
     states = [state for _, state in _runs(home)]
     assert states.count("CRASHED") == 1 and states[-1] == "COMPLETED"
     assert "RUNNING" not in states and "PENDING" not in states
+    with sqlite3.connect(home / "prefect.db") as db:
+        assert not db.execute("select count(*) from task_run where state_type in ('RUNNING', 'PENDING')").fetchone()[0]
     internal = [p for p in (tmp_path / "out").rglob("*") if p.is_file() and "内部" in p.name]
     assert len(internal) > 1  # the reconciliation workbook and the error workbooks: owner-only, in owner-only folders
     assert {stat.S_IMODE(p.stat().st_mode) for p in internal} == {0o600}
