@@ -32,7 +32,8 @@ from flows.ephemeral import start_ephemeral_server
 __all__ = ["OWNER_TAG", "Owner", "crash_orphaned_runs", "local_run", "owner_of", "this_process"]
 
 OWNER_TAG = "canbao-local"  # tag `canbao-local:<host>:<pid>:<start ticks>` on every run the command starts
-_STUCK = [StateType.RUNNING, StateType.PENDING]
+# A local run paused for a decision (`canbao run exemptions`) needs its process to resume: gone, it is stuck too.
+_STUCK = [StateType.RUNNING, StateType.PENDING, StateType.PAUSED]
 _log = logging.getLogger("canbao.local_run")
 
 
@@ -77,7 +78,7 @@ def owner_of(run_tags: list[str]) -> Owner | None:
 
 
 def crash_orphaned_runs() -> list[str]:
-    """Mark CRASHED every RUNNING or PENDING run whose `canbao` process is gone, and its unfinished task runs."""
+    """Mark CRASHED every RUNNING, PENDING or PAUSED run whose `canbao` process is gone, and its unfinished tasks."""
     marked = []
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(

@@ -217,3 +217,30 @@ def test_the_registration_flow_waits_for_the_campaigns_slot(limits: tuple[str, s
         engine.dispose()
     run.join(120)
     assert done and done[0]["campaign"] == campaign
+
+
+def test_only_runs_of_dead_local_processes_are_marked_crashed(prefect_harness: None) -> None:
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.states import Paused, Running
+
+    from flows.local_run import Owner, crash_orphaned_runs, this_process
+
+    @flow(name=f"guard-probe-{uuid.uuid4().hex[:6]}")
+    def probe() -> None:
+        """A flow only ever created, never run."""
+
+    me = this_process()
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    dead = Owner(me.host, child.pid, me.started)
+    with get_client(sync_client=True) as client:
+        made = {label: client.create_flow_run(probe, tags=tags, state=state) for label, tags, state in [
+            ("dead", [dead.tag], Running()), ("dead-paused", [dead.tag], Paused()), ("alive", [me.tag], Running()),
+            ("deployment", ["canbao"], Running())]}
+        marked = crash_orphaned_runs()
+        states = {label: client.read_flow_run(run.id).state for label, run in made.items()}
+    assert set(marked) >= {str(made["dead"].id), str(made["dead-paused"].id)}
+    assert states["dead"].type.value == "CRASHED" and "已不在" in (states["dead"].message or "")
+    assert states["dead-paused"].type.value == "CRASHED"
+    assert states["alive"].type.value == "RUNNING" and states["deployment"].type.value == "RUNNING"
