@@ -25,11 +25,13 @@ def _registration_args(p: argparse.ArgumentParser) -> None:
 
 def _run_registration(args: argparse.Namespace) -> Any:
     from canbao.policy.load import load_campaign
+    from flows.local_run import local_run
     from flows.registration_payment import registration_payment
 
     campaign = load_campaign(args.campaign).id
-    return registration_payment(campaign=campaign, inbox=args.inbox, as_of=args.as_of, output_dir=args.out,
-                                move_processed=not args.keep_files)
+    with local_run():
+        return registration_payment(campaign=campaign, inbox=args.inbox, as_of=args.as_of, output_dir=args.out,
+                                    move_processed=not args.keep_files)
 
 
 def _simulate_args(p: argparse.ArgumentParser) -> None:
@@ -42,10 +44,12 @@ def _simulate_args(p: argparse.ArgumentParser) -> None:
 
 def _run_simulate(args: argparse.Namespace) -> Any:
     from canbao.policy.load import load_campaign
+    from flows.local_run import local_run
     from flows.simulate import simulate
 
-    result = simulate(campaign=load_campaign(args.campaign).id, scale=args.scale, seed=args.seed, out=args.out,
-                      step_weeks=args.step_weeks)
+    with local_run(migrate=False):  # the simulation creates and migrates its own ledger
+        result = simulate(campaign=load_campaign(args.campaign).id, scale=args.scale, seed=args.seed, out=args.out,
+                          step_weeks=args.step_weeks)
     return {k: v for k, v in result.items() if k != "log"} | {"steps_run": [f"{s['day']} {s['action']}"
                                                                             for s in result["log"]]}
 
@@ -57,6 +61,29 @@ def _db_upgrade(args: argparse.Namespace) -> Any:
     url = database_url()
     upgrade(url)
     return {"database": mask_url(url), "revision": head()}
+
+
+def _purge_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", required=True, help="the campaign whose rows are deleted from the ledger")
+    p.add_argument("--yes", action="store_true", help="really delete (without it: only count what would go)")
+
+
+def _db_purge(args: argparse.Namespace) -> Any:
+    from canbao.ledger.engine import database_url, make_engine, mask_url
+    from canbao.ledger.purge import purge_campaign
+    from canbao.ledger.readiness import require_head
+
+    engine = make_engine(database_url())
+    try:
+        require_head(engine)
+        with engine.connect() as conn, conn.begin() as tx:
+            deleted = purge_campaign(conn, args.campaign)
+            if not args.yes:
+                tx.rollback()
+    finally:
+        engine.dispose()
+    return {"database": mask_url(database_url()), "campaign": args.campaign, "deleted" if args.yes else
+            "would_delete": deleted}
 
 
 def _exemption_args(p: argparse.ArgumentParser) -> None:
@@ -72,10 +99,12 @@ def _exemption_args(p: argparse.ArgumentParser) -> None:
 def _run_exemptions(args: argparse.Namespace) -> Any:
     from canbao.policy.load import load_campaign
     from flows.exemption_handoff import exemption_handoff
+    from flows.local_run import local_run
 
-    return exemption_handoff(campaign=load_campaign(args.campaign).id, inbox=args.inbox, as_of=args.as_of,
-                             output_dir=args.out, auto_approve=args.auto_approve,
-                             approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files)
+    with local_run():
+        return exemption_handoff(campaign=load_campaign(args.campaign).id, inbox=args.inbox, as_of=args.as_of,
+                                 output_dir=args.out, auto_approve=args.auto_approve,
+                                 approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files)
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
@@ -90,6 +119,7 @@ def _demo(args: argparse.Namespace) -> Any:
 
     from canbao.generate import generate
     from canbao.policy.load import load_campaign
+    from flows.local_run import local_run
     from flows.registration_payment import registration_payment
 
     c = load_campaign(args.campaign)
@@ -98,8 +128,9 @@ def _demo(args: argparse.Namespace) -> Any:
         generate(c, args.scale, args.seed, root)
     from flows.exemption_handoff import exemption_handoff  # exemption lists first: they decide what is due
 
-    exemption_handoff(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"), auto_approve=True)
-    summary = registration_payment(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"))
+    with local_run():
+        exemption_handoff(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"), auto_approve=True)
+        summary = registration_payment(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"))
     return {"demo": str(root), "manifest": str(root / "manifest.json"), **summary}
 
 
@@ -114,6 +145,8 @@ FLOW_COMMANDS = [
             _simulate_args, _run_simulate),
     Command(("db", "upgrade"), "migrate the ledger (CANBAO_DATABASE_URL) to the latest revision",
             lambda p: None, _db_upgrade),
+    Command(("db", "purge"), "delete one campaign's rows from the ledger when its retention ends (dry run without"
+            " --yes)", _purge_args, _db_purge),
 ]
 
 

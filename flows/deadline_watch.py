@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger
 from canbao.deadlines import alert_key, alert_message, is_active, needs_alert
 from canbao.notify import load_notify_config, recipients
 from canbao.policy.load import available_campaigns, load_campaign
+from flows.ledger_lock import ledger_lock
 from flows.params import AsOf, CampaignList, labelled
 from tasks.deadlines import emit_deadline_event, publish_deadline_table, read_deadline_states
 from tasks.notify import DeliveryFailed, deliver
@@ -37,17 +38,18 @@ def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: Sen
     failures: list[str] = []
     for name in names:
         c = load_campaign(name)
-        states = read_deadline_states(name, day)
-        publish_deadline_table(name, day, states)
-        alerts = [s for s in states if needs_alert(s)]
-        for s in alerts:
-            if send:
-                message = alert_message(s)
-                try:
-                    deliver(recipients(c, s.owner, cfg), message.subject, message.body, alert_key(s), s.owner)
-                except DeliveryFailed as exc:
-                    failures.append(str(exc))
-            emit_deadline_event(s)
+        with ledger_lock(name):  # the alerts table is the campaign's ledger too
+            states = read_deadline_states(name, day)
+            publish_deadline_table(name, day, states)
+            alerts = [s for s in states if needs_alert(s)]
+            for s in alerts:
+                if send:
+                    message = alert_message(s)
+                    try:
+                        deliver(recipients(c, s.owner, cfg), message.subject, message.body, alert_key(s), s.owner)
+                    except DeliveryFailed as exc:
+                        failures.append(str(exc))
+                emit_deadline_event(s)
         summary[name] = {state: sum(s.state == state for s in states) for state in
                          ("done", "upcoming", "approaching", "missed", "unknown")}
     if not names:

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field
 from canbao.exemptions.decisions import Decision
 from canbao.exemptions.window import approval_timeout_seconds
 from canbao.policy.load import load_campaign
+from flows.ledger_lock import ledger_lock
 from flows.params import AsOf, CampaignName, InboxDir, OutputDir
 from tasks.exemption_outputs import consolidate_exemptions, hand_off
 from tasks.exemptions import claim_review, pending_reviews, receive_list, record_decision, scan_lists
@@ -96,21 +97,28 @@ def exemption_handoff(
     (out / "审核").mkdir(parents=True, exist_ok=True)
     timeout = approval_timeout_hours * 3600 if approval_timeout_hours else approval_timeout_seconds(
         load_campaign(campaign))
-    prepare_ledger(campaign)
-    deliveries = scan_lists(campaign, inbox)
-    received = [r for d in deliveries if (r := receive_list(campaign, d, day, str(out / "审核")))]
-    if move_processed:
-        archive_files([f for d in deliveries for f in d.files], inbox)
+    # The ledger slot is held while writing, never while waiting for a coordinator's decision.
+    with ledger_lock(campaign):
+        prepare_ledger(campaign)
+        deliveries = scan_lists(campaign, inbox)
+        received = [r for d in deliveries if (r := receive_list(campaign, d, day, str(out / "审核")))]
+        if move_processed:
+            archive_files([f for d in deliveries for f in d.files], inbox)
+        reviews = pending_reviews(campaign, str(out / "审核"))
     decided = []
-    for review in pending_reviews(campaign, str(out / "审核")):
+    for review in reviews:
         decision = _automatic(review, auto_approve) or ask_coordinator(campaign, review, timeout)
-        if decision is not None and (done := record_decision(campaign, review["agency"], review["version"],
-                                                             decision, day, str(out / "审核"))):
+        if decision is None:
+            continue
+        with ledger_lock(campaign):
+            done = record_decision(campaign, review["agency"], review["version"], decision, day, str(out / "审核"))
+        if done:
             decided.append({k: done[k] for k in ("agency", "version", "status", "excluded")})
-    consolidated = consolidate_exemptions(campaign, day)
-    if consolidated["rematch"]:
-        match_and_settle(campaign, day)
-    handoff = hand_off(campaign, day, str(out))
+    with ledger_lock(campaign):
+        consolidated = consolidate_exemptions(campaign, day)
+        if consolidated["rematch"]:
+            match_and_settle(campaign, day)
+        handoff = hand_off(campaign, day, str(out))
     return {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,
             "exemption_persons": consolidated["persons"], "exemptions_changed": consolidated["changed"],
             "handoff": handoff, "output_dir": str(out)}

@@ -9,6 +9,7 @@ from prefect.artifacts import create_table_artifact
 
 from canbao.mobilization.duties import DUTY_KINDS, STATE_LABELS, Completion, read_completions
 from canbao.policy.load import load_campaign
+from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from flows.phase_params import Completions, ConfirmationFile, TargetScale
 from tasks.mobilization import open_with_targets, record_duties, write_mobilization_files
@@ -19,6 +20,7 @@ __all__ = ["mobilization"]
 
 
 @flow(name="mobilization", flow_run_name="{campaign}-mobilization", log_prints=True)
+@holds_ledger
 def mobilization(
     campaign: CampaignName,
     as_of: AsOf = None,

@@ -1,4 +1,4 @@
-"""The Prefect side of the bring-up: the coordinator's notification block and the automations' resolved file."""
+"""The Prefect side of the bring-up: the notification block, the ledger's concurrency limits, the automations."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from prefect.client.orchestration import get_client
 
 from canbao.notify import load_notify_config
 from canbao.notify.block import webhook_block_fields
+from canbao.policy.load import available_campaigns
+from flows.ledger_lock import ensure_limits
 from tasks.notify import prefect_secret
 
 __all__ = ["BLOCK_NAME", "main", "resolve_automations", "save_coordinator_block"]
@@ -83,14 +85,15 @@ def resolve_automations(source: Path, target: Path) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m flows.prefect_setup --out FILE`: save the block, write the resolved automations file."""
+    """`python -m flows.prefect_setup --out FILE`: save the block, create the ledger limits, write the automations."""
     parser = argparse.ArgumentParser(prog="python -m flows.prefect_setup", description=main.__doc__)
     parser.add_argument("--automations", type=Path, default=ROOT / "automations.yaml")
     parser.add_argument("--out", type=Path, required=True, help="where to write the resolved automations file")
     args = parser.parse_args(argv)
     block_id = save_coordinator_block()
-    print(json.dumps({"block": {BLOCK_NAME: block_id}, **resolve_automations(args.automations, args.out)},
-                     ensure_ascii=False))
+    limits = ensure_limits(available_campaigns())  # one ledger writer per campaign (flows/ledger_lock.py)
+    print(json.dumps({"block": {BLOCK_NAME: block_id}, "limits_created": limits,
+                      **resolve_automations(args.automations, args.out)}, ensure_ascii=False))
     return 0
 
 

@@ -12,6 +12,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from pydantic import Field
 
 from canbao.intake.inbox import INTAKE_ORDER
+from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, InboxDir, OutputDir, SourceName
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
@@ -26,6 +27,7 @@ def output_dir_for(campaign: str, output_dir: str | None) -> str:
 
 
 @flow(name="registration-payment", flow_run_name="{campaign}-registration-payment", log_prints=True)
+@holds_ledger
 def registration_payment(
     campaign: CampaignName,
     inbox: InboxDir = "demo/inbox",

@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger
 from canbao.clock import CLOCK_ENV
 from canbao.intake.inbox import INTAKE_ORDER
 from canbao.ledger.engine import ENV_VAR, mask_url
+from canbao.ledger.migrate import upgrade
 from canbao.policy.load import load_campaign
 from canbao.simulate.confirm import write_duty_file
 from canbao.simulate.plan import Step, plan
@@ -113,7 +114,9 @@ def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: Simula
     deliveries = fresh_county(campaign, scale, seed, str(root), step_weeks)
     steps = plan(c, deliveries, step_weeks)
     log = []
-    with _env(**{ENV_VAR: ledger or f"sqlite:///{root / LEDGER_FILE}"}):
+    url = ledger or f"sqlite:///{root / LEDGER_FILE}"
+    upgrade(url)  # the simulation's own ledger: created and migrated here, before any task uses it
+    with _env(**{ENV_VAR: url}):
         for step in steps:
             began = time.perf_counter()
             with _env(**{CLOCK_ENV: step.moment}):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from prefect import flow
 from pydantic import Field
 
+from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
 from tasks.runtime import clock_now, clock_today
@@ -25,6 +26,7 @@ SnapshotId = Annotated[str | None, _labelled("快照编号", "重现时用：快
 
 
 @flow(name="weekly-report", flow_run_name="{campaign}-weekly-report", log_prints=True)
+@holds_ledger
 def weekly_report(
     campaign: CampaignName,
     as_of: AsOf = None,

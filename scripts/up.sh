@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bring Canbao up on this machine (the README's `make run`): a Prefect server (SQLite) on 127.0.0.1, the
-# process work pool `canbao`, every deployment of prefect.yaml, the notification block, the automations,
+# process work pool `canbao`, every deployment of prefect.yaml, the notification block, one concurrency
+# limit per campaign for ledger writes, the automations,
 # a worker, and a demo campaign in the registration deployment's inbox; then print the UI address.
 # `scripts/down.sh` stops everything this started (pid files under the state dir).
 #
@@ -78,7 +79,13 @@ if [ -n "${PREFECT_SERVER_API_AUTH_STRING:-}" ]; then
     export PREFECT_API_AUTH_STRING="$PREFECT_SERVER_API_AUTH_STRING"
 fi
 
+log "ledger: migrating to the newest revision (flows never migrate; they refuse an old ledger)"
+"$BIN/canbao" db upgrade >"$STATE/logs/migrate.log" 2>&1
+
 log "Prefect server on 127.0.0.1:$PORT (SQLite in $PREFECT_HOME)"
+# Concurrency leases on disk: a slot held by a killed run is given back after the lease lapses, even across a
+# server restart (the default in-memory store forgets the lease and the slot stays taken).
+export PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE=prefect.server.concurrency.lease_storage.filesystem
 start_bg server "$BIN/prefect" server start --host 127.0.0.1 --port "$PORT"
 wait_for "the Prefect server" 90 healthy "$PREFECT_API_URL/health"
 
@@ -95,7 +102,7 @@ log "work pool '$POOL' and deployments"
     || "$BIN/prefect" work-pool create "$POOL" --type process >"$STATE/logs/pool.log" 2>&1
 "$BIN/prefect" --no-prompt deploy --all >"$STATE/logs/deploy.log" 2>&1
 
-log "notification block and automations"
+log "notification block, ledger concurrency limits (canbao-ledger-<campaign>, one slot) and automations"
 "$BIN/python" -m flows.prefect_setup --out "$STATE/automations.yaml" >"$STATE/logs/setup.log" 2>&1
 "$BIN/prefect" automation create --from-file "$STATE/automations.yaml" >>"$STATE/logs/setup.log" 2>&1
 

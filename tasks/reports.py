@@ -13,6 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
+from canbao.formats.protect import prepare_output
 from canbao.ledger.schema import Campaign as CampaignRow
 from canbao.policy.load import load_campaign
 from canbao.reports.bulletin import bulletin_markdown, bulletin_text
@@ -76,8 +77,9 @@ def write_weekly_files(content: dict[str, Any], out: str) -> dict[str, str]:
     else:
         get_run_logger().warning("no CJK font: the progress chart is skipped (%s)", FONT_ENV)
     markdown, text = Path(f"{stem}_进度通报（内部）.md"), Path(f"{stem}_进度通报（内部）.txt")
-    markdown.write_text(bulletin_markdown(r), encoding="utf-8")
-    text.write_bytes(b"\xef\xbb\xbf" + bulletin_text(r).encode("utf-8"))  # BOM: Word and Notepad read UTF-8
+    prepare_output(markdown).write_text(bulletin_markdown(r), encoding="utf-8")  # 内部: owner-only
+    # BOM: Word and Notepad read UTF-8
+    prepare_output(text).write_bytes(b"\xef\xbb\xbf" + bulletin_text(r).encode("utf-8"))
     files |= {"通报（markdown）": markdown, "通报（文本）": text}
     return {label: str(path) for label, path in files.items()}
 

@@ -8,20 +8,28 @@ from sqlalchemy import Engine
 
 from canbao.clock import now as clock_now
 from canbao.clock import today as clock_today
+from canbao.errors import CanbaoError
 from canbao.ledger.engine import database_url, make_engine
-from canbao.ledger.migrate import upgrade
+from canbao.ledger.readiness import require_head
 
 __all__ = ["clock_now", "clock_today", "flow_run_id", "ledger_engine"]
 
 
 @lru_cache(maxsize=4)
 def _engine(url: str) -> Engine:
-    upgrade(url)
-    return make_engine(url)
+    engine = make_engine(url)
+    try:
+        require_head(engine)  # a failed check is not cached: the next task checks again
+    except CanbaoError:  # not at head, or the database refused (LedgerError)
+        engine.dispose()
+        raise
+    return engine
 
 
 def ledger_engine() -> Engine:
-    """The ledger's engine for `CANBAO_DATABASE_URL`, migrated to head once per process."""
+    """The ledger's engine for `CANBAO_DATABASE_URL`, checked once per process to be at the migrations' head.
+
+    Tasks never migrate: `canbao db upgrade`, the bring-up and the CLI's flow commands do (`LedgerNotReady`)."""
     return _engine(database_url())
 
 

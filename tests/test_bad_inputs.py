@@ -180,6 +180,7 @@ def test_flow_survives_the_corpus_and_a_crash(corpus: Corpus, tmp_path: Path, sq
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.registration_payment as module
 
+    upgrade(sqlite_url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
     out = tmp_path / "out"
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select, update
 
 from canbao.deadlines import alert_event, alert_message, classify, current_dues, deadline_states, is_active
 from canbao.ledger.bulk import upsert
+from canbao.ledger.migrate import upgrade
 from canbao.ledger.queries import record_import
 from canbao.ledger.schema import Campaign as CampaignRow
 from canbao.ledger.schema_alerts import Alert
@@ -133,6 +134,7 @@ def test_watch_alerts_each_deadline_once_a_day(tmp_path: Path, sqlite_url: str,
     from flows.deadline_watch import deadline_watch
 
     outbox = tmp_path / "outbox.jsonl"
+    upgrade(sqlite_url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
     channels = tmp_path / "channels.yaml"

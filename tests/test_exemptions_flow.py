@@ -18,6 +18,7 @@ from prefect.input.run_input import keyset_from_base_key
 from sqlalchemy import select
 
 from canbao.ledger.engine import make_engine
+from canbao.ledger.migrate import upgrade
 from canbao.ledger.queries import snapshot
 from canbao.ledger.schema import Exemption
 from canbao.ledger.schema_exemptions import ExemptionList
@@ -28,6 +29,7 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 
 @pytest.fixture
 def ledger(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    upgrade(sqlite_url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("CANBAO_CLOCK", "2019-10-20T09:00:00")
     monkeypatch.setenv("CANBAO_APPROVAL_POLL_SECONDS", "1")

@@ -12,6 +12,7 @@ import pytest
 
 from canbao.generate import generate
 from canbao.ledger.engine import make_engine
+from canbao.ledger.migrate import upgrade
 from canbao.ledger.queries import snapshot
 from canbao.policy.load import load_campaign
 
@@ -56,6 +57,7 @@ def test_phases_are_idempotent_and_reconcile(campaign, tmp_path, sqlite_url, mon
 
     scale, after_period, settle_day = CASES[campaign]
     c = load_campaign(campaign)
+    upgrade(sqlite_url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
     # Files are taken in on the morning cleanup runs: every output counts what the ledger knew by its day.
     monkeypatch.setenv("CANBAO_CLOCK", f"{after_period.isoformat()}T06:00:00")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from canbao.generate import generate
 from canbao.ledger.engine import make_engine
+from canbao.ledger.migrate import upgrade
 from canbao.ledger.queries import snapshot
 from canbao.ledger.schema import Audit, Enrollment, Exemption, Payment
 from canbao.policy.load import available_campaigns, load_campaign
@@ -43,6 +44,7 @@ def run_flow(campaign: str, source: Path, work: Path, url: str, monkeypatch) -> 
     if inbox.exists():
         shutil.rmtree(inbox)
     shutil.copytree(source / "inbox", inbox)
+    upgrade(url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", url)
     from flows.exemption_handoff import exemption_handoff
     from flows.registration_payment import registration_payment

@@ -122,6 +122,7 @@ def test_every_campaigns_generated_data_reports_the_ledgers_own_counts(
 
     c = load_campaign(campaign)
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    upgrade(url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", url)
     monkeypatch.setenv("CANBAO_OUTPUT_DIR", str(tmp_path / "out"))
     generate(c, 3000 / c.units.population_assumed, 7, tmp_path / "gen")

@@ -86,6 +86,9 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] | None =
     except CliError as exc:
         print(str(exc).splitlines()[0] if str(exc) else "canbao: error", file=sys.stderr)
         return 2
+    except CanbaoError as exc:  # raised on purpose: its Chinese message is meant for the coordinator
+        print(f"canbao: {exc.message}", file=sys.stderr)
+        return 1
     except (ValueError, OSError, KeyError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"canbao: {first}", file=sys.stderr)

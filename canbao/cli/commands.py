@@ -183,3 +183,8 @@ def _figures(args: argparse.Namespace) -> Any:
 
 COMMANDS.append(Command(("figures",), "headline figures per unit as of a day, from the ledger (one JSON document)",
                         _figures_args, _figures))
+
+
+from canbao.cli.audit import AUDIT  # noqa: E402 - a command module of its own
+
+COMMANDS.append(AUDIT)

@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 import xlsxwriter
 
+from canbao.formats.protect import prepare_output
 from canbao.formats.sheet import display_width, fen_text, write_sheet
 
 __all__ = ["FIXED_CREATED", "display_width", "fen_text", "write_csv", "write_workbook"]
@@ -28,8 +29,7 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], title: str | 
     Text cells (ID numbers included) are written as text, `fen_columns` (integer fen) and numeric
     columns named "…金额…" as yuan with the number format 0.00, datetime columns as dates.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = prepare_output(path)
     streaming = sum(df.size for df in sheets.values()) > _BIG
     book = xlsxwriter.Workbook(str(path), {"constant_memory": streaming, "in_memory": not streaming,
                                            "strings_to_numbers": False, "strings_to_formulas": False,
@@ -53,8 +53,7 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], title: str | 
 def write_csv(path: Path, df: pd.DataFrame, encoding: Literal["gb18030", "utf-8-sig", "utf-8"] = "gb18030", *,
               fen_columns: Iterable[str] = (), preamble: Iterable[str] = ()) -> Path:
     """A CSV (CRLF lines) in the given encoding; fen columns as yuan text, optional lines above the header."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = prepare_output(path)
     out = df.copy()
     for column in fen_columns:
         if column in out.columns:

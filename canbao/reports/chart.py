@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from canbao.formats.protect import prepare_output
 from canbao.reports.fonts import FONT_ENV, MissingFontError, MissingGlyphError, cjk_font
 from canbao.reports.table import forecasts, pct
 from canbao.reports.weekly import WeeklyReport, rate
@@ -83,7 +84,7 @@ def write_progress_chart(path: Path, r: WeeklyReport, columns: int = 4) -> Path:
         fig.suptitle(f"{r.locality}{r.insurance_year}年度居民医保累计参保进度（截至{r.cutoff_text}）", fontsize=14,
                      x=0.02, ha="left")
         fig.tight_layout(rect=(0, 0, 1, 1 - 0.6 / (3.0 * rows + 0.8)))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_output(path)  # 内部: owner-only
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             fig.savefig(path, dpi=100, metadata={"Software": None})

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from canbao.formats.protect import prepare_output
 from canbao.formats.write import FIXED_CREATED, display_width
 from canbao.reports.table import forecasts, level_table, pct, totals_row
 from canbao.reports.weekly import WeeklyReport, rate
@@ -112,7 +113,7 @@ def _sheet(book: xlsxwriter.Workbook, name: str, r: WeeklyReport, cols: list[Col
 
 def write_weekly_workbook(path: Path, r: WeeklyReport) -> Path:
     """Write the workbook: 乡镇/村/学校 sheets (frozen header, number formats, totals), 特殊群体, 说明."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    prepare_output(path)  # 内部: owner-only
     guesses = forecasts(r)
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"title": r.title, "created": FIXED_CREATED})
