@@ -182,6 +182,6 @@ def test_a_payment_dated_1900_never_takes_the_matched_slot(ledger_engine: Engine
     assert rejected[["source_row", "column", "reason"]].values.tolist() == [
         [2, "date", "date_implausible"], [4, "amount", "amount_implausible"]]
     with ledger_engine.begin() as conn:
-        settle_campaign(conn, c)
+        settle_campaign(conn, c, TODAY)  # the day the files came in: the state as of then
         got = conn.execute(select(Payment.external_ref, Payment.status, Payment.paid_on)).all()
     assert got == [("W2", "matched", date(2019, 10, 9))]

@@ -24,6 +24,7 @@ from canbao.ledger.schema import Campaign, Import, Payment
 from canbao.policy.load import load_campaign
 
 AT = datetime(2019, 10, 8, 9, 30, tzinfo=UTC)
+SETTLED_ON = date(2019, 12, 31)  # the state (and its stored cache) as of the end of the year
 KAIJIANG, WUJIN = "kaijiang-2020", "wujin-2020"
 REFS = st.sets(st.text(alphabet="AB012", min_size=1, max_size=4), max_size=12)
 
@@ -117,7 +118,7 @@ def test_two_campaigns_whose_banks_number_alike_keep_every_payment(ledger_engine
                 store_payments(conn, cid, _frame(refs, area, amount), {"回盘.xlsx": made.import_id},
                                "bank_deduction", AT, None)
             for cid in counties:
-                settle_campaign(conn, load_campaign(cid))
+                settle_campaign(conn, load_campaign(cid), SETTLED_ON)
             expected = {cid: {f"bank_deduction:{r}": (p, amount) for r, p in
                               zip(_frame(refs, area, amount)["external_ref"], _frame(refs, area, amount)["id_number"])}
                         for cid, (refs, area, amount) in counties.items() if refs}
@@ -127,7 +128,7 @@ def test_two_campaigns_whose_banks_number_alike_keep_every_payment(ledger_engine
                 imports = {"回盘.xlsx": conn.execute(select(Import.id).where(Import.campaign_id == cid)).scalar_one()}
                 assert store_payments(conn, cid, _frame(refs, area, amount), imports, "bank_deduction", AT,
                                       None) == 0
-                assert settle_campaign(conn, load_campaign(cid)).payments_changed == 0
+                assert settle_campaign(conn, load_campaign(cid), SETTLED_ON).payments_changed == 0
             assert {cid: snapshot(conn, cid) for cid in counties} == before
         finally:
             outer.rollback()
@@ -147,7 +148,7 @@ def test_two_counties_through_intake_keep_their_own_payments(ledger_engine: Engi
             for source in ("roster", "service_window"):
                 assert take_in(ledger_engine, load_campaign(cid), tmp_path / cid, source).empty
             with ledger_engine.begin() as conn:
-                settle_campaign(conn, load_campaign(cid))
+                settle_campaign(conn, load_campaign(cid), SETTLED_ON)
 
     run()
     with ledger_engine.connect() as conn:
