@@ -13,6 +13,7 @@ from canbao.exemptions.diff import diff_counts, diff_lists
 from canbao.exemptions.residents import deceased_among
 from canbao.intake.store import record_rejections, start_import
 from canbao.ledger.bulk import insert_rows, upsert
+from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.queries import find_import
 from canbao.ledger.schema import Import, Resident
 from canbao.ledger.schema_exemptions import ExemptionEntry, ExemptionList
@@ -90,6 +91,7 @@ def record_delivery(conn: Connection, campaign_id: str, d: Delivery, rows: ListR
     people = rows.accepted
     if len(people):
         upsert(conn, Resident, people[["id_number", "name", "sex", "birth_date"]], keys=["id_number"], update=[])
+        record_person_numbers(conn, people)
     version = (conn.execute(select(func.max(t.c.version)).where(mine)).scalar() or 0) + 1
     base = conn.execute(select(func.max(t.c.version)).where(mine, t.c.status.in_(EFFECTIVE))).scalar()
     conn.execute(update(ExemptionList).where(mine, t.c.status == "received").values(status="superseded"))
@@ -106,7 +108,8 @@ def record_delivery(conn: Connection, campaign_id: str, d: Delivery, rows: ListR
         insert_rows(conn, ExemptionEntry, pd.DataFrame({
             "campaign_id": campaign_id, "agency": d.agency, "version": version, "id_number": people["id_number"],
             "exemption": people["exemption"], "also_listed": people["also_listed"], "town": people["town"],
-            "village": people["village"], "import_id": people["source_file"].map(imports),
+            "village": people["village"], "included_on": people["included_on"],
+            "import_id": people["source_file"].map(imports),
             "source_row": people["source_row"], "excluded": False}))
     rejected = rows.rejected[rows.rejected["source_file"].isin(list(fresh))] if len(rows.rejected) else rows.rejected
     record_rejections(conn, rejected, fresh)

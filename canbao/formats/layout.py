@@ -54,9 +54,9 @@ def find_header(grid: list[list[str]], variants: Mapping[str, Sequence[str]]) ->
         return -1, {}
     chosen: dict[str, tuple[int, int]] = {}
     for pos, cell in enumerate(grid[best]):
-        column, rank = priority.get(normalize_header(cell), (None, 0))
-        if column is not None and (column not in chosen or rank < chosen[column][1]):
-            chosen[column] = (pos, rank)
+        hit = priority.get(normalize_header(cell))
+        if hit is not None and (hit[0] not in chosen or hit[1] < chosen[hit[0]][1]):
+            chosen[hit[0]] = (pos, hit[1])
     return best, {pos: column for column, (pos, _) in chosen.items()}
 
 
@@ -72,7 +72,8 @@ def pick_sheet(sheets: Sequence[Sheet], variants: Mapping[str, Sequence[str]],
         if best is None or score > best[0]:
             best = (score, sheet, HeaderMatch(row, positions))
     if best is None:
-        return (None, []), HeaderMatch(-1, {})
+        empty: Sheet = (None, [])
+        return empty, HeaderMatch(-1, {})
     return best[1], best[2]
 
 

@@ -35,6 +35,6 @@ def missing_columns(spec: SourceSpec, variants: Mapping[str, Sequence[str]], mis
     where = f"（工作表“{sheet}”第{header_row + 1}行）" if sheet and header_row >= 0 else (
         f"（第{header_row + 1}行）" if header_row >= 0 else "")
     detail = f"缺少必需列：{names}；" + (f"表头{where}：{'、'.join(found)}" if found else "前20行中未找到表头")
-    message = (f"{file_name}: missing column(s) {', '.join(variants[c][0] for c in missing)}; headers found: {', '.join(found) or '-'}; "
-               f"map with: {'; '.join(hint)}")
+    message = (f"{file_name}: missing column(s) {', '.join(variants[c][0] for c in missing)}; "
+               f"headers found: {', '.join(found) or '-'}; map with: {'; '.join(hint)}")
     return FormatError(message, "file_unreadable", detail[:300], found=found, expected=expected, hint=hint)

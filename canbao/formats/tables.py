@@ -17,7 +17,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from python_calamine import (
-    CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum,
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
 )
 
 from canbao.formats.errors import FormatError

@@ -17,6 +17,7 @@ REASON_COLUMN = {
     "name_missing": "name", "unit_unknown": "unit_code", "date_invalid": "date", "amount_invalid": "amount",
     "category_unknown": "category", "tier_unknown": "tier", "duplicate_enrollment": "id_number",
     "deceased": "id_number", "payment_duplicate_row": "external_ref", "reference_missing": "external_ref",
+    "identity_unknown": "exemption", "identity_other_agency": "exemption",
 }
 
 
