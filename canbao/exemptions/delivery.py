@@ -132,16 +132,17 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
                       index=df.index)[reason.isna()]
     people = resolve_people(c, ok, ["source_file", "source_row"])
     rejected = rejected_frame(df, reason, SOURCE)
-    rejected = _show_words(rejected, df, reason)
+    rejected = _show_words(rejected, df, reason, {e.code: e.name for e in c.exemptions})
     if unreadable:
         rejected = pd.concat([rejected, pd.DataFrame(unreadable)], ignore_index=True)
     return ListRows(people, rejected, len(df), len(ok) - len(people), tuple(problems), tuple(notes))
 
 
-def _show_words(rejected: pd.DataFrame, df: pd.DataFrame, reason: pd.Series) -> pd.DataFrame:
-    """For identity rejections the agency sees the word it wrote (not personal data) instead of the ID."""
+def _show_words(rejected: pd.DataFrame, df: pd.DataFrame, reason: pd.Series, names: dict[str, str]) -> pd.DataFrame:
+    """For identity rejections the agency sees its identity word (not personal data) instead of the ID."""
     bad = reason[reason.notna()].astype(str)
-    word = df.loc[bad.index, "exemption"].astype("string").fillna("（空）").str.slice(0, 30).to_numpy()
+    written = df.loc[bad.index, "exemption"].astype("string")
+    word = written.map(lambda w: names.get(w, w), na_action="ignore").fillna("（空）").str.slice(0, 30).to_numpy()
     values = rejected["value"].to_numpy(dtype=object, copy=True)
     identity = bad.isin(["identity_unknown", "identity_other_agency"]).to_numpy()
     values[identity] = word[identity]
