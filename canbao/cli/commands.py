@@ -154,3 +154,33 @@ def _generate(args: argparse.Namespace) -> Any:
 
 COMMANDS.append(Command(("generate",), "write a realistic county's files (with injected defects) as an inbox",
                         _generate_args, _generate))
+
+
+def _formats_check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE")
+    _with_campaign(p)
+    p.add_argument("--source", help="inbox source (default: from the file's folder, e.g. exemption/<agency>/)")
+    p.add_argument("--agency", help="agency code of an exemption list (default: the file's folder)")
+    p.add_argument("--as-of", type=parse_date, help="the day ID numbers are checked against (default today)")
+
+
+def _formats_check(args: argparse.Namespace) -> Any:
+    import json
+    import sys
+    from pathlib import Path
+
+    from canbao.intake.dry_run import check_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"canbao: no such file: {args.file}")
+    report = check_file(path, _campaign(args.campaign), args.source, args.agency, args.as_of)
+    if report["ok"]:
+        return report
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+    return 1
+
+
+COMMANDS.append(Command(("formats", "check"), "dry run: how a received file would be read (the ledger untouched)",
+                        _formats_check_args, _formats_check))

@@ -9,9 +9,22 @@ from canbao.formats.headers import normalize_header
 from canbao.formats.sources import SourceSpec
 from canbao.identity import mask_ids_in
 
-__all__ = ["config_line", "missing_columns"]
+__all__ = ["best_guess", "config_line", "missing_columns"]
 
 _SHOWN = 5  # expected headers named per column
+_NEVER_DATA = {"序号", "编号", "备注", "说明"}  # headers no required column is ever hidden under
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def best_guess(column_variants: Sequence[str], unmapped: Sequence[str]) -> str | None:
+    """The unmapped header most like the column's known names (shared character pairs), if any is."""
+    known = set().union(*(_bigrams(normalize_header(v)) for v in column_variants))
+    scored = [(len(_bigrams(normalize_header(h)) & known), -i, h) for i, h in enumerate(unmapped)]
+    best = max(scored, default=(0, 0, ""))
+    return best[2] if best[0] > 0 else None
 
 
 def config_line(spec: SourceSpec, column: str, header: str, agency: str | None) -> str:
@@ -27,10 +40,10 @@ def missing_columns(spec: SourceSpec, variants: Mapping[str, Sequence[str]], mis
     """A `file_unreadable` FormatError naming the missing columns, the headers found and the mapping hint."""
     known = {normalize_header(v) for names in variants.values() for v in names}
     found = tuple(mask_ids_in(c.strip())[:30] for c in header_cells if c and c.strip())
-    unmapped = [h for h in found if normalize_header(h) not in known]
+    unmapped = [h for h in found if normalize_header(h) not in known and normalize_header(h) not in _NEVER_DATA]
     expected = {c: tuple(variants[c][:_SHOWN]) for c in missing}
-    guess = unmapped[0] if len(unmapped) == 1 and len(missing) == 1 else "表中该列的列名"
-    hint = tuple(config_line(spec, c, guess, agency) for c in missing)
+    hint = tuple(config_line(spec, c, best_guess(variants[c], unmapped) or "表中该列的列名", agency)
+                 for c in missing)
     names = "、".join(variants[c][0] for c in missing)
     where = f"（工作表“{sheet}”第{header_row + 1}行）" if sheet and header_row >= 0 else (
         f"（第{header_row + 1}行）" if header_row >= 0 else "")
