@@ -60,13 +60,24 @@ def _db_upgrade(args: argparse.Namespace) -> Any:
 
 
 def _exemption_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--campaign", required=True)
+    p.add_argument("--campaign", required=True, help="config stem in configs/ or the path of a config file")
     p.add_argument("--inbox", required=True, help="inbox whose exemption/<agency>/ folders hold the lists")
     p.add_argument("--as-of", type=parse_date)
     p.add_argument("--out", help="output folder (default out/<campaign>; files go to its 免缴名单/)")
     p.add_argument("--auto-approve", action="store_true", help="approve every list without waiting (simulations)")
     p.add_argument("--timeout-hours", type=int, help="how long to wait for each decision (default from config)")
     p.add_argument("--keep-files", action="store_true", help="do not move taken-in lists to processed/")
+    p.add_argument("--take-again", action="store_true", help="take in files identical to a version taken in before")
+
+
+def _config_path(name: str) -> str | None:
+    """The config file a `--campaign` argument names when it is a path (None for a stem of configs/)."""
+    from pathlib import Path
+
+    from canbao.policy.load import CONFIG_DIR, resolve
+
+    path = resolve(name).resolve()
+    return None if path == (CONFIG_DIR / f"{path.stem}.yaml").resolve() else str(path)
 
 
 def _run_exemptions(args: argparse.Namespace) -> Any:
@@ -75,7 +86,8 @@ def _run_exemptions(args: argparse.Namespace) -> Any:
 
     return exemption_handoff(campaign=load_campaign(args.campaign).id, inbox=args.inbox, as_of=args.as_of,
                              output_dir=args.out, auto_approve=args.auto_approve,
-                             approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files)
+                             approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files,
+                             take_again=args.take_again, config_path=_config_path(args.campaign))
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:

@@ -10,7 +10,8 @@ import pandas as pd
 
 from canbao.clock import SHANGHAI
 from canbao.clock import today as clock_today
-from canbao.exemptions.delivery import SOURCE as EXEMPTION, Delivery, read_delivery
+from canbao.exemptions.delivery import SOURCE as EXEMPTION
+from canbao.exemptions.delivery import Delivery, read_delivery
 from canbao.formats.read import FormatError, read_table
 from canbao.formats.sources import SOURCES, source_spec
 from canbao.identity import mask_id, mask_name
