@@ -72,7 +72,6 @@ def _exemption_args(p: argparse.ArgumentParser) -> None:
 
 def _config_path(name: str) -> str | None:
     """The config file a `--campaign` argument names when it is a path (None for a stem of configs/)."""
-    from pathlib import Path
 
     from canbao.policy.load import CONFIG_DIR, resolve
 

@@ -13,7 +13,7 @@ from prefect.states import Completed
 from pydantic import ConfigDict, Field
 
 from canbao.exemptions.decisions import Decision
-from canbao.exemptions.problems import ATTENTION, attention_lines
+from canbao.exemptions.problems import ATTENTION, attention_lines, warning_lines
 from canbao.exemptions.window import approval_timeout_seconds
 from canbao.policy.load import load_campaign
 from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir
@@ -98,8 +98,8 @@ def exemption_handoff(
 ) -> Any:
     """Take in new lists, have each one approved, then write the consolidated list and hand it off.
 
-    The run ends Completed, or Completed named 需处理 when a file could not be read, columns went unused or
-    a file was sent again unchanged (the summary artifact, the log and the coordinator's message say which).
+    The run ends Completed, or Completed named 需处理 when a file could not be read or was sent again unchanged
+    (the summary artifact, the log and the coordinator's message say which); unused columns are warnings.
     """
     c = load_campaign(config_path or campaign)
     if c.id != campaign:
@@ -113,7 +113,7 @@ def exemption_handoff(
     deliveries = scan_lists(ref, inbox)
     taken = [receive_list(ref, d, day, str(out / "审核"), take_again) for d in deliveries]
     received = [{k: r[k] for k in ("agency", "version", "counts")} for r in taken if r["version"] is not None]
-    attention = attention_lines(c, taken)
+    attention, warnings = attention_lines(c, taken), warning_lines(c, taken)
     if move_processed:
         archive_files([f for d in deliveries for f in d.files], inbox)
     decided = []
@@ -125,10 +125,10 @@ def exemption_handoff(
     consolidated = consolidate_exemptions(ref, day)
     if consolidated["rematch"]:
         match_and_settle(ref)
-    handoff = hand_off(ref, day, str(out), attention)
+    handoff = hand_off(ref, day, str(out), attention, warnings)
     result = {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,
               "exemption_persons": consolidated["persons"], "exemptions_changed": consolidated["changed"],
-              "handoff": handoff, "output_dir": str(out), "attention": attention,
+              "handoff": handoff, "output_dir": str(out), "attention": attention, "warnings": warnings,
               "repeated": [{"agency": r["agency"], "version": r["repeated"]} for r in taken if r.get("repeated")]}
     if not attention:
         return result

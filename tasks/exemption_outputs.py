@@ -51,13 +51,15 @@ def _town_table(persons: pd.DataFrame, missing: pd.DataFrame | None) -> list[dic
 
 
 @task(name="hand-off-exemptions", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None = None) -> dict[str, Any]:
+def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None = None,
+             warnings: list[str] | None = None) -> dict[str, Any]:
     """Town lists, the tax bureau's request detail and the special-group list as of the day; a batch if changed.
 
-    `attention` (files refused, columns unused, files re-sent) heads the summary artifact.
+    `attention` (files refused, files re-sent) and `warnings` (columns unused) head the summary artifact.
     """
     c = load_campaign(campaign)
     top = [f"#### 需处理（{len(attention)}项）", "", *attention, ""] if attention else []
+    top += [*warnings, ""] if warnings else []
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         if people.empty:

@@ -22,6 +22,8 @@ from canbao.exemptions.review import review_stem, write_change_detail, write_ret
 from canbao.exemptions.summary import agency_name, diff_markdown, rejection_markdown
 from canbao.exemptions.versions import record_delivery, same_delivery, version_diff
 from canbao.exemptions.workbooks import safe_name
+from canbao.formats.headers import normalize_header
+from canbao.formats.layout import NOT_DATA
 from canbao.policy.load import load_campaign
 from canbao.policy.model import Campaign
 from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
@@ -60,7 +62,8 @@ def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> 
     """Refused files and unused columns: logged, and refused files sent back to the agency as a note."""
     logger = get_run_logger()
     problems = [asdict(p) for p in rows.problems]
-    ignored = {n.file: list(n.ignored) for n in rows.notes if n.ignored}
+    ignored = {n.file: unused for n in rows.notes
+               if (unused := [h for h in n.ignored if normalize_header(h) not in NOT_DATA])}
     for p in problems:
         logger.error("%s: %s", delivery.agency, "\n".join(problem_lines(p)))
     for file, columns in ignored.items():

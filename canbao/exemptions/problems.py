@@ -13,14 +13,18 @@ from canbao.exemptions.summary import agency_name
 from canbao.policy.model import Campaign
 from canbao.reasons import label
 
-__all__ = ["ATTENTION", "agency_notice", "attention_lines", "problem_lines"]
+__all__ = ["ATTENTION", "agency_notice", "attention_lines", "problem_lines", "warning_lines"]
 
 ATTENTION = "需处理"  # the name of the run's final state when something needs attention
 
 
+def _base(file: str) -> str:
+    return file.split("/")[-1]
+
+
 def problem_lines(problem: Mapping[str, Any]) -> list[str]:
     """One refused file: the reason, the headers found, the headers expected, the config line that maps them."""
-    lines = [f"- 文件“{problem['file']}”未能导入：{label(problem['reason'])}。{problem['detail']}"]
+    lines = [f"- 文件“{_base(problem['file'])}”未能导入：{label(problem['reason'])}。{problem['detail']}"]
     if problem.get("found"):
         lines.append(f"  - 表头中有：{'、'.join(problem['found'])}")
     for column, names in (problem.get("expected") or {}).items():
@@ -30,16 +34,19 @@ def problem_lines(problem: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def warning_lines(c: Campaign, received: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Markdown lines naming the columns of each file that were not used (a warning: the rows went in)."""
+    return [f"- 警告：{agency_name(c, r['agency'])}“{_base(file)}”中未使用的列：{'、'.join(columns)}"
+            for r in received for file, columns in (r.get("ignored_columns") or {}).items() if columns]
+
+
 def attention_lines(c: Campaign, received: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Markdown lines for every agency whose delivery had refused files, unused columns or was sent again."""
+    """Markdown lines for every agency whose delivery had refused files or was sent again unchanged."""
     lines: list[str] = []
     for r in received:
         name = agency_name(c, r["agency"])
         for p in r.get("problems", []):
             lines += [f"**{name}**：", *problem_lines(p)]
-        for file, columns in (r.get("ignored_columns") or {}).items():
-            if columns:
-                lines.append(f"- {name}“{file}”中未使用的列（警告）：{'、'.join(columns)}")
         if r.get("repeated"):
             lines.append(f"- {name}重新报送的文件与已导入的第{r['repeated']}版完全相同，未再导入"
                          "（如需重新导入，运行时勾选“重新导入相同文件”）")

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from canbao.formats.headers import normalize_header
 from canbao.formats.tables import Sheet
 
-__all__ = ["FOOTER_WORDS", "HEADER_SCAN_ROWS", "HeaderMatch", "find_header", "footer_rows", "pick_sheet"]
+__all__ = ["FOOTER_WORDS", "HEADER_SCAN_ROWS", "NOT_DATA", "HeaderMatch", "find_header", "footer_rows", "pick_sheet"]
 
 HEADER_SCAN_ROWS = 20
+NOT_DATA = frozenset({"序号", "编号", "备注", "说明"})  # headers never worth a warning when left unused
 # A row whose first filled cell starts with one of these, and which holds no ID number, is not a person.
 FOOTER_WORDS = ("合计", "小计", "总计", "共计", "累计", "填表人", "填报人", "制表人", "审核人", "审批人", "负责人",
                 "单位负责人", "分管领导", "经办人", "联系电话", "联系人", "盖章", "单位盖章", "（盖章）", "(盖章)",

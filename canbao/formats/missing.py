@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from canbao.formats.errors import FormatError
 from canbao.formats.headers import normalize_header
+from canbao.formats.layout import NOT_DATA
 from canbao.formats.sources import SourceSpec
 from canbao.identity import mask_ids_in
 
 __all__ = ["best_guess", "config_line", "missing_columns"]
 
 _SHOWN = 5  # expected headers named per column
-_NEVER_DATA = {"序号", "编号", "备注", "说明"}  # headers no required column is ever hidden under
 
 
 def _bigrams(text: str) -> set[str]:
@@ -40,7 +40,7 @@ def missing_columns(spec: SourceSpec, variants: Mapping[str, Sequence[str]], mis
     """A `file_unreadable` FormatError naming the missing columns, the headers found and the mapping hint."""
     known = {normalize_header(v) for names in variants.values() for v in names}
     found = tuple(mask_ids_in(c.strip())[:30] for c in header_cells if c and c.strip())
-    unmapped = [h for h in found if normalize_header(h) not in known and normalize_header(h) not in _NEVER_DATA]
+    unmapped = [h for h in found if normalize_header(h) not in known and normalize_header(h) not in NOT_DATA]
     expected = {c: tuple(variants[c][:_SHOWN]) for c in missing}
     hint = tuple(config_line(spec, c, best_guess(variants[c], unmapped) or "表中该列的列名", agency)
                  for c in missing)
