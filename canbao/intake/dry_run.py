@@ -23,7 +23,13 @@ from canbao.reasons import label
 __all__ = ["PREVIEW_ROWS", "check_file", "guess_source"]
 
 PREVIEW_ROWS = 5
-_PERSONAL = {"id_number": mask_id, "name": mask_name}
+
+
+def _mask_number(number: str) -> str:
+    return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:] if len(number) > 4 else "*" * len(number)
+
+
+_PERSONAL = {"id_number": mask_id, "name": mask_name, "person_number": _mask_number, "phone": _mask_number}
 
 
 def guess_source(path: Path) -> tuple[str, str | None]:
