@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from canbao.ledger.schema_exemptions import ExemptionEntry
 from canbao.money import fen
 from canbao.policy.load import load_campaign
 from canbao.policy.quote import quote
+
+FULL_ID = re.compile(r"\d{17}[\dX]")
 
 DAY = date(2019, 10, 20)
 NOW = datetime(2019, 10, 20, 2, 0, tzinfo=UTC)
@@ -169,3 +172,43 @@ def test_an_unknown_identity_word_has_its_own_reason(ledger_engine: Engine, camp
     assert reasons == {"防止返贫监测对象": "identity_unknown", "重度残疾人": "identity_other_agency"}
     assert "参保类别" not in "".join(got.rejected["reason_label"])
     assert list(got.accepted["id_number"]) == ids("A1")
+
+
+def test_dry_run_prints_how_a_file_would_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from canbao.cli import main
+    from canbao.cli.commands import COMMANDS
+
+    good = write_annex3(tmp_path / "exemption/civil_affairs/附件3.xlsx",
+                        annex3_rows([("A1", "农村低保", "2019-03-01"), ("A2", "防止返贫监测对象", "")]), title=TITLE)
+    assert main([*["formats", "check"], str(good), "--campaign", "kaijiang-2020", "--as-of", "2019-10-20"],
+                COMMANDS) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["source"] == "exemption" and report["agency"] == "civil_affairs" and report["header_row"] == 3
+    assert report["columns_mapped"]["医疗救助身份"] == "exemption" and report["footer_rows_skipped"] == [6, 8, 9]
+    assert [r["name"] for r in report["first_rows"]] == ["张*强", "李*英"]
+    assert not any(FULL_ID.search(json.dumps(r, ensure_ascii=False)) for r in report["first_rows"])
+    assert report["rows_accepted"] == 1 and report["identity_words_unknown"] == ["防止返贫监测对象"]
+    bad = write_workbook(tmp_path / "somewhere/民政名单.xlsx", {"名单": pd.DataFrame({
+        "姓名": ["张三"], "身份证": [ids("A1")[0]], "人员类型": ["低保"]})})
+    argv = [*["formats", "check"], str(bad), "--campaign", "kaijiang-2020", "--source", "exemption",
+            "--agency", "civil_affairs"]
+    assert main(argv, COMMANDS) == 1
+    refused = json.loads(capsys.readouterr().out)
+    assert refused["ok"] is False and refused["headers_found"] == ["姓名", "身份证", "人员类型"]
+    assert refused["config_hint"] == ["exemption_handoff: {columns: {civil_affairs: {exemption: [人员类型]}}}"]
+
+
+def test_generated_civil_affairs_list_is_in_the_annex3_layout(tmp_path: Path) -> None:
+    from canbao.generate import generate
+
+    c = load_campaign("kaijiang-2020")
+    generate(c, 0.002, 3, tmp_path)
+    (path,) = (tmp_path / "inbox/exemption/civil_affairs").glob("*.xlsx")
+    got = read_table(path, "exemption", campaign=c)
+    assert set(got.mapped.values()) >= {"id_number", "name", "exemption", "town", "village", "included_on"}
+    assert len(got.footer_rows) == 4 and got.frame["included_on"].notna().all()
+    assert set(got.frame["exemption"]) <= {e.code for e in c.exemptions if e.agency == "civil_affairs"}
+    (poverty,) = (tmp_path / "inbox/exemption/poverty_office").glob("*.xlsx")
+    assert read_table(poverty, "exemption", campaign=c).frame["person_number"].notna().all()

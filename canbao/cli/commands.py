@@ -56,7 +56,7 @@ def _quote_args(p: argparse.ArgumentParser) -> None:
     _with_campaign(p)
     p.add_argument("--category", required=True)
     p.add_argument("--tier", type=int, default=1)
-    p.add_argument("--exemption")
+    p.add_argument("--exemption", help="a code the campaign's config defines (or its name or an alias)")
     p.add_argument("--paid-on", type=parse_date)
 
 
@@ -75,8 +75,18 @@ def _refuse(admission: Admission | None) -> None:
         raise PaymentRefused(admission)
 
 
+def _exemption_code(c: Campaign, text: str | None) -> str | None:
+    """A code this campaign's config defines, given as the code, its name or one of its aliases."""
+    if text is None:
+        return None
+    from canbao.formats.labels import exemption_labels
+
+    return exemption_labels(c).get("".join(text.split()), text)  # unknown: quote() names the campaign's codes
+
+
 def _quote(args: argparse.Namespace) -> Any:
-    q = quote(_campaign(args.campaign), args.category, args.tier, args.exemption, args.paid_on)
+    c = _campaign(args.campaign)
+    q = quote(c, args.category, args.tier, _exemption_code(c, args.exemption), args.paid_on)
     _refuse(q.admission)
     return q.to_json()
 
