@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from canbao.cli import Command
 from canbao.cli import main as domain_main
-from canbao.cli.app import parse_date
+from canbao.cli.app import CliError, parse_date
 from canbao.cli.commands import COMMANDS
 
 __all__ = ["FLOW_COMMANDS", "main"]
@@ -23,11 +24,24 @@ def _registration_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep-files", action="store_true", help="do not move taken-in files to processed/")
 
 
+def _stem_only(name: str, command: str) -> str:
+    """The campaign id of a flow that reads its config from configs/ only: a different file at a path is refused
+    (it would be silently ignored otherwise)."""
+    from canbao.policy.load import CONFIG_DIR, load_campaign
+
+    c = load_campaign(name)
+    path = _config_path(name)
+    shipped = CONFIG_DIR / f"{c.id}.yaml"
+    if path is not None and (not shipped.is_file() or shipped.read_bytes() != Path(path).read_bytes()):
+        raise CliError(f"canbao: {command} reads configs/{c.id}.yaml only; {name} differs from it "
+                       f"(copy it there, or use `canbao run exemptions`, which takes a config path)")
+    return c.id
+
+
 def _run_registration(args: argparse.Namespace) -> Any:
-    from canbao.policy.load import load_campaign
     from flows.registration_payment import registration_payment
 
-    campaign = load_campaign(args.campaign).id
+    campaign = _stem_only(args.campaign, "run registration")
     return registration_payment(campaign=campaign, inbox=args.inbox, as_of=args.as_of, output_dir=args.out,
                                 move_processed=not args.keep_files)
 
@@ -41,10 +55,9 @@ def _simulate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_simulate(args: argparse.Namespace) -> Any:
-    from canbao.policy.load import load_campaign
     from flows.simulate import simulate
 
-    result = simulate(campaign=load_campaign(args.campaign).id, scale=args.scale, seed=args.seed, out=args.out,
+    result = simulate(campaign=_stem_only(args.campaign, "simulate"), scale=args.scale, seed=args.seed, out=args.out,
                       step_weeks=args.step_weeks)
     return {k: v for k, v in result.items() if k != "log"} | {"steps_run": [f"{s['day']} {s['action']}"
                                                                             for s in result["log"]]}
@@ -97,13 +110,11 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 
 
 def _demo(args: argparse.Namespace) -> Any:
-    from pathlib import Path
-
     from canbao.generate import generate
     from canbao.policy.load import load_campaign
     from flows.registration_payment import registration_payment
 
-    c = load_campaign(args.campaign)
+    c = load_campaign(_stem_only(args.campaign, "demo"))
     root = Path(args.dir) / c.id
     if not (root / "manifest.json").exists():
         generate(c, args.scale, args.seed, root)

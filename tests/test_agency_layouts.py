@@ -212,3 +212,14 @@ def test_generated_civil_affairs_list_is_in_the_annex3_layout(tmp_path: Path) ->
     assert set(got.frame["exemption"]) <= {e.code for e in c.exemptions if e.agency == "civil_affairs"}
     (poverty,) = (tmp_path / "inbox/exemption/poverty_office").glob("*.xlsx")
     assert read_table(poverty, "exemption", campaign=c).frame["person_number"].notna().all()
+
+
+def test_a_config_path_is_never_silently_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`run exemptions` runs with the config at the path; commands that read configs/ only refuse a different one."""
+    from flows.cli import _config_path, main
+
+    mapped = config_with(tmp_path, "kaijiang-2020", [EDGE])
+    assert _config_path(str(mapped)) == str(mapped.resolve()) and _config_path("kaijiang-2020") is None
+    argv = ["run", "registration", "--campaign", str(mapped), "--inbox", str(tmp_path / "inbox")]
+    assert main(argv) == 2
+    assert "configs/kaijiang-2020.yaml only" in capsys.readouterr().err
