@@ -83,11 +83,12 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
     create_table_artifact(towns, key=artifact_key(c.id, "towns"), description=f"免缴对象分镇（街）情况（{as_of}）")
     latest = max(batches.values(), default=None)
     paid_fen, own_fen = int(detail["代缴金额"].sum()), int(detail["个人缴费金额"].sum())
+    numberless = int(detail["人员编号"].isna().sum())
     create_markdown_artifact("\n".join([
         *top,
         f"### {c.campaign.locality}免缴对象名单交接（{as_of:%Y-%m-%d}）", "",
         f"- 汇总名单 {len(persons)} 人，未参保登记 {int((~persons['registered']).sum())} 人；请款批次至第{latest}批",
-        f"- 代缴金额合计 {yuan(paid_fen)} 元（个人缴费部分 {yuan(own_fen)} 元）",
+        f"- 代缴金额合计 {yuan(paid_fen)} 元（个人缴费部分 {yuan(own_fen)} 元）；人员编号缺失 {numberless} 人",
         *([f"- 特殊群体 {group} 人，未参保 {len(missing)} 人（目标100%）"] if missing is not None else []),
         f"- 文件（{len(files)} 个）保存在 `{folder}`；公示件已隐去姓名和身份证号码，内部件严禁外传",
     ]), key=artifact_key(c.id, "handoff"), description="免缴对象名单交接")
@@ -100,4 +101,5 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
                           batch["batch"] if batch else "unchanged", len(files))
     return {"persons": len(persons), "batch": batch["batch"] if batch else None, "latest_batch": latest,
             "paid_on_behalf_fen": paid_fen, "unregistered": int((~persons["registered"]).sum()),
-            "special_missing": None if missing is None else len(missing), "files": [str(f) for f in files]}
+            "special_missing": None if missing is None else len(missing), "person_number_missing": numberless,
+            "files": [str(f) for f in files]}

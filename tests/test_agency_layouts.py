@@ -154,6 +154,7 @@ def test_annex3_list_through_approval_handoff_and_request_detail(ledger_engine: 
     assert len(edge) == 2 and set(edge["代缴金额"]) == {fen(q.paid_on_behalf)} == {6000}
     book = write_request(tmp_path / "r.xlsx", c, detail, DAY)
     rows = list(openpyxl.load_workbook(book, read_only=True)["请款明细"].iter_rows(values_only=True))
+    assert "人员编号缺失4人" in rows[1][0]  # A3, A4, A5, A7: no source carried theirs
     total = rows[3 + len(detail)]
     assert total[0] == "合计" and total[REQUEST_COLUMNS.index("代缴金额")] == detail["代缴金额"].sum() / 100
     for path in write_town_lists(tmp_path / "towns", c, persons, DAY):

@@ -65,8 +65,9 @@ def write_request(path: Path, c: Campaign, detail: pd.DataFrame, as_of: date) ->
     total = pd.DataFrame([{"代缴类别": "合计", "人数": len(detail), **{k: detail[k].sum() for k in MONEY_COLUMNS}}])
     summary = pd.concat([summary, total], ignore_index=True)
     title = f"{c.campaign.locality}{c.campaign.insurance_year}年度城乡居民医保代缴请款明细"
-    notes = [f"截至{as_of:%Y年%m月%d日}，共{len(detail)}人，金额单位：元。含完整身份证号码，仅限税务部门使用。"
-             + assumption_footnote(c)]  # amounts resting on assumed parameters say so (same row: header stays)
+    missing = int(detail["人员编号"].isna().sum())
+    notes = [f"截至{as_of:%Y年%m月%d日}，共{len(detail)}人，金额单位：元；人员编号缺失{missing}人（待医保系统补录）。"
+             "含完整身份证号码，仅限税务部门使用。" + assumption_footnote(c)]  # assumed amounts say so (same row)
     return write_workbook(path, {"请款明细": with_total(detail), "分类汇总": summary}, title, notes,
                           fen_columns=MONEY_COLUMNS, footers={"请款明细": SIGNATURES})
 
