@@ -229,7 +229,7 @@ def test_generated_layouts_map_to_their_columns(source):
 def test_agency_layouts_have_id_and_name(layout):
     _, positions = find_header([[h for h, _ in layout]], SOURCES["exemption"].headers)
     assert {"id_number", "name"} <= set(positions.values())
-    assert ("exemption" in positions.values()) == any(f == "exemption" for _, f in layout)
+    assert ("exemption" in positions.values()) == any(f in ("exemption", "identity_word") for _, f in layout)
 
 
 def test_header_normalisation():
