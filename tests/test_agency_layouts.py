@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from annex3 import config_with, write_annex3
 from exemption_data import PEOPLE, ids
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from canbao.exemptions.consolidate import consolidated_list, write_exemptions
@@ -224,3 +226,14 @@ def test_a_config_path_is_never_silently_ignored(tmp_path: Path, capsys: pytest.
     argv = ["run", "registration", "--campaign", str(mapped), "--inbox", str(tmp_path / "inbox")]
     assert main(argv) == 2
     assert "configs/kaijiang-2020.yaml only" in capsys.readouterr().err
+
+
+@given(st.lists(st.tuples(st.sampled_from(["合计", "填表人：", "审核人", "注：", "1", "张三", "", "（盖章）", "日期"]),
+                          st.booleans()), max_size=30))
+def test_a_row_with_an_id_number_is_never_a_footer(rows: list[tuple[str, bool]]) -> None:
+    from canbao.formats.layout import footer_rows
+
+    grid = [["序号", "身份证号码"], *[[text, ids("A1")[0] if has_id else ""] for text, has_id in rows]]
+    skipped = set(footer_rows(grid, 1))
+    for i, (text, has_id) in enumerate(rows, start=1):
+        assert (i in skipped) == (not has_id and text not in ("", "1", "张三")), (text, has_id)

@@ -29,6 +29,7 @@ def _fold(text: str) -> str:
 
 
 _FOOTER = re.compile("^(?:" + "|".join(re.escape(_fold(w)) for w in FOOTER_WORDS) + ")")
+_FIRST = frozenset(_fold(w)[0] for w in FOOTER_WORDS)
 _ID_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
@@ -82,10 +83,14 @@ def footer_rows(grid: list[list[str]], start: int) -> list[int]:
     """Indexes (from `start`) of rows that are totals, signatures or notes rather than persons."""
     out = []
     for i in range(start, len(grid)):
-        cells = [c.strip() for c in grid[i] if c and c.strip()]
-        if not cells:
+        row = grid[i]
+        first = row[0] if row and row[0] else ""
+        if not first.strip():
+            first = next((c for c in row if c and not c.isspace()), "")
+        # Cheap test first (most rows start with a digit or a name): only a footer word's first character goes on.
+        head = first.lstrip()[:1]
+        if not head or (head not in _FIRST and unicodedata.normalize("NFKC", head) not in _FIRST):
             continue
-        first = _fold(cells[0])
-        if _FOOTER.match(first) and not any(_ID_LIKE.search(c) for c in cells):
+        if _FOOTER.match(_fold(first)) and not any(_ID_LIKE.search(c) for c in row if c):
             out.append(i)
     return out
