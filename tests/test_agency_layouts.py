@@ -237,3 +237,20 @@ def test_a_row_with_an_id_number_is_never_a_footer(rows: list[tuple[str, bool]])
     skipped = set(footer_rows(grid, 1))
     for i, (text, has_id) in enumerate(rows, start=1):
         assert (i in skipped) == (not has_id and text not in ("", "1", "张三")), (text, has_id)
+
+
+def test_config_checks_headers_and_identity_words(tmp_path: Path) -> None:
+    from canbao.policy.load import check_config
+
+    clash = config_with(tmp_path / "a", "kaijiang-2020", [EDGE], {"dibao": ["低保边缘户"]},
+                        extra={"formats": {"headers": {"roster": {"id_number": ["公民身份证"], "nonsense": ["x"]},
+                                                       "nowhere": {"name": ["名字"]}}}})
+    campaign, problems = check_config(clash)
+    assert campaign is None
+    text = "\n".join(problems)
+    assert "exemptions.6.aliases.0: '低保边缘户' already names exemption 'dibao'" in text
+    assert "formats.headers.roster.nonsense: source 'roster' has no column 'nonsense'" in text
+    assert "formats.headers.nowhere: unknown source 'nowhere'" in text
+    fine = config_with(tmp_path / "b", "kaijiang-2020", [EDGE],
+                       extra={"formats": {"headers": {"roster": {"id_number": ["公民身份证"]}}}})
+    assert check_config(fine)[1] == []

@@ -242,7 +242,7 @@ class Contribution(Strict):
 class Exemption(Sourced):
     """An exemption category: who confirms it and who pays the individual part."""
 
-    code: Code
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]  # any code; the ledger keeps 32
     name: str
     aliases: list[str] = Field(default_factory=list, description="other words agencies write for it "
                                "(e.g. 农村低保, 城市低保 for dibao); many words to one code")
