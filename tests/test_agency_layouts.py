@@ -254,3 +254,21 @@ def test_config_checks_headers_and_identity_words(tmp_path: Path) -> None:
     fine = config_with(tmp_path / "b", "kaijiang-2020", [EDGE],
                        extra={"formats": {"headers": {"roster": {"id_number": ["公民身份证"]}}}})
     assert check_config(fine)[1] == []
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_dry_run_as_a_flow_for_the_ui(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.formats_check import formats_check
+
+    path = write_annex3(tmp_path / "exemption/civil_affairs/附件3.xlsx",
+                        annex3_rows([("A1", "农村低保", "2019-03-01")]), title=TITLE)
+    report = formats_check(campaign="kaijiang-2020", file=str(path))
+    assert report["ok"] and report["rows_accepted"] == 1 and report["footer_rows_skipped"] == [5, 7, 8]
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["kaijiang-2020-formats-check"])))
+    assert found and "附件3.xlsx（可以导入）" in str(found[-1].data) and not FULL_ID.search(str(found[-1].data))
