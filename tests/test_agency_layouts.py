@@ -276,3 +276,22 @@ def test_the_dry_run_as_a_flow_for_the_ui(tmp_path: Path) -> None:
         found = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=["kaijiang-2020-formats-check"])))
     assert found and "附件3.xlsx（可以导入）" in str(found[-1].data) and not FULL_ID.search(str(found[-1].data))
+
+
+def test_a_roster_carrying_person_numbers_fills_them(ledger_engine: Engine, tmp_path: Path) -> None:
+    from canbao.intake.batch import intake_batch
+    from canbao.intake.inbox import InboxFile, sha256_of
+    from canbao.ledger.schema import Resident
+
+    c = load_campaign("kaijiang-2020")
+    path = write_workbook(tmp_path / "roster/新宁镇_花名册.xlsx", {"s": pd.DataFrame({
+        "村（社区）代码": ["51172301", "51172301"], "姓名": [PEOPLE["A1"][1], PEOPLE["A2"][1]],
+        "身份证号码": ids("A1", "A2"), "参保类别": ["resident", "resident"],
+        "登记日期": ["2019-10-01", "2019-10-02"], "个人编号": ["51172300001", ""]})})
+    with ledger_engine.begin() as conn:
+        open_campaign(conn, c, NOW)
+        ctx = intake_context(conn, c, DAY, NOW)
+        result = intake_batch(conn, "roster", [InboxFile("roster", path, sha256_of(path))], ctx)
+        assert result.accepted == 2
+        numbers = dict(conn.execute(select(Resident.id_number, Resident.person_number)).all())
+    assert numbers == {ids("A1")[0]: "51172300001", ids("A2")[0]: None}

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, select
 
 from canbao.intake.rejections import ledger_detail
 from canbao.ledger.bulk import insert_rows, upsert
+from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import Audit, Enrollment, Import, Payment, Rejection, Resident
 
 __all__ = ["FileImport", "delete_superseded", "record_rejections", "start_import", "store_payments",
@@ -78,6 +79,7 @@ def store_registrations(conn: Connection, campaign_id: str, accepted: pd.DataFra
         return 0
     residents = accepted[["id_number", "name", "sex", "birth_date", "phone"]].drop_duplicates("id_number")
     upsert(conn, Resident, residents, keys=["id_number"])
+    record_person_numbers(conn, accepted)  # 人员编号 where the roster or school list carries it
     rows = pd.DataFrame({
         "campaign_id": campaign_id, "id_number": accepted["id_number"], "unit_code": accepted["unit_code"],
         "category": accepted["category"], "tier": accepted["tier"], "channel": channel,
