@@ -19,6 +19,8 @@ REJECTIONS: dict[str, str] = {
     "date_invalid": "日期无效",
     "amount_invalid": "金额无效",
     "category_unknown": "参保类别无效",
+    "identity_unknown": "医疗救助身份无法识别（配置中没有这一身份或其别称）",
+    "identity_other_agency": "该救助身份不由本部门确认",
     "tier_unknown": "缴费档次无效",
     "paid_after_last_day": "缴费日期晚于通知允许的最后缴费日",
     "cover_after_year": "待遇起始日已超出本年度（学年度）保障期，不属于本年度参保",

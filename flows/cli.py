@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from canbao.cli import Command
 from canbao.cli import main as domain_main
-from canbao.cli.app import parse_date
+from canbao.cli.app import CliError, parse_date
 from canbao.cli.commands import COMMANDS
 
 __all__ = ["FLOW_COMMANDS", "main"]
@@ -23,12 +24,25 @@ def _registration_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep-files", action="store_true", help="do not move taken-in files to processed/")
 
 
+def _stem_only(name: str, command: str) -> str:
+    """The campaign id of a flow that reads its config from configs/ only: a different file at a path is refused
+    (it would be silently ignored otherwise)."""
+    from canbao.policy.load import CONFIG_DIR, load_campaign
+
+    c = load_campaign(name)
+    path = _config_path(name)
+    shipped = CONFIG_DIR / f"{c.id}.yaml"
+    if path is not None and (not shipped.is_file() or shipped.read_bytes() != Path(path).read_bytes()):
+        raise CliError(f"canbao: {command} reads configs/{c.id}.yaml only; {name} differs from it "
+                       f"(copy it there, or use `canbao run exemptions`, which takes a config path)")
+    return c.id
+
+
 def _run_registration(args: argparse.Namespace) -> Any:
-    from canbao.policy.load import load_campaign
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
 
-    campaign = load_campaign(args.campaign).id
+    campaign = _stem_only(args.campaign, "run registration")
     with local_run():
         return registration_payment(campaign=campaign, inbox=args.inbox, as_of=args.as_of, output_dir=args.out,
                                     move_processed=not args.keep_files)
@@ -43,13 +57,12 @@ def _simulate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_simulate(args: argparse.Namespace) -> Any:
-    from canbao.policy.load import load_campaign
     from flows.local_run import local_run
     from flows.simulate import simulate
 
     with local_run(migrate=False):  # the simulation creates and migrates its own ledger
-        result = simulate(campaign=load_campaign(args.campaign).id, scale=args.scale, seed=args.seed, out=args.out,
-                          step_weeks=args.step_weeks)
+        result = simulate(campaign=_stem_only(args.campaign, "simulate"), scale=args.scale, seed=args.seed,
+                          out=args.out, step_weeks=args.step_weeks)
     return {k: v for k, v in result.items() if k != "log"} | {"steps_run": [f"{s['day']} {s['action']}"
                                                                             for s in result["log"]]}
 
@@ -87,13 +100,23 @@ def _db_purge(args: argparse.Namespace) -> Any:
 
 
 def _exemption_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--campaign", required=True)
+    p.add_argument("--campaign", required=True, help="config stem in configs/ or the path of a config file")
     p.add_argument("--inbox", required=True, help="inbox whose exemption/<agency>/ folders hold the lists")
     p.add_argument("--as-of", type=parse_date)
     p.add_argument("--out", help="output folder (default out/<campaign>; files go to its 免缴名单/)")
     p.add_argument("--auto-approve", action="store_true", help="approve every list without waiting (simulations)")
     p.add_argument("--timeout-hours", type=int, help="how long to wait for each decision (default from config)")
     p.add_argument("--keep-files", action="store_true", help="do not move taken-in lists to processed/")
+    p.add_argument("--take-again", action="store_true", help="take in files identical to a version taken in before")
+
+
+def _config_path(name: str) -> str | None:
+    """The config file a `--campaign` argument names when it is a path (None for a stem of configs/)."""
+
+    from canbao.policy.load import CONFIG_DIR, resolve
+
+    path = resolve(name).resolve()
+    return None if path == (CONFIG_DIR / f"{path.stem}.yaml").resolve() else str(path)
 
 
 def _run_exemptions(args: argparse.Namespace) -> Any:
@@ -104,7 +127,8 @@ def _run_exemptions(args: argparse.Namespace) -> Any:
     with local_run():
         return exemption_handoff(campaign=load_campaign(args.campaign).id, inbox=args.inbox, as_of=args.as_of,
                                  output_dir=args.out, auto_approve=args.auto_approve,
-                                 approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files)
+                                 approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files,
+                                 take_again=args.take_again, config_path=_config_path(args.campaign))
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
@@ -115,14 +139,12 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 
 
 def _demo(args: argparse.Namespace) -> Any:
-    from pathlib import Path
-
     from canbao.generate import generate
     from canbao.policy.load import load_campaign
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
 
-    c = load_campaign(args.campaign)
+    c = load_campaign(_stem_only(args.campaign, "demo"))
     root = Path(args.dir) / c.id
     if not (root / "manifest.json").exists():
         generate(c, args.scale, args.seed, root)

@@ -9,13 +9,16 @@ from prefect import flow, get_run_logger, pause_flow_run, suspend_flow_run
 from prefect.exceptions import FlowPauseTimeout
 from prefect.input import RunInput
 from prefect.runtime import deployment
+from prefect.states import Completed
 from pydantic import ConfigDict, Field
 
 from canbao.exemptions.decisions import Decision
+from canbao.exemptions.problems import ATTENTION, attention_lines, warning_lines
 from canbao.exemptions.window import approval_timeout_seconds
 from canbao.policy.load import load_campaign
 from flows.ledger_lock import ledger_lock
-from flows.params import AsOf, CampaignName, InboxDir, OutputDir
+from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir
+from tasks.exemption_attention import notify_coordinator
 from tasks.exemption_outputs import consolidate_exemptions, hand_off
 from tasks.exemptions import claim_review, pending_reviews, receive_list, record_decision, scan_lists
 from tasks.intake import archive_files, match_and_settle, prepare_ledger
@@ -49,6 +52,7 @@ class ListDecision(RunInput):
 AutoApprove = Annotated[bool, _labelled("自动通过", "模拟和演示用：不等待审核，收到的名单一律通过")]
 ApprovalTimeout = Annotated[int | None, _labelled("审核等待时限（小时）", "留空则按配置（默认72小时）")]
 MoveProcessed = Annotated[bool, _labelled("导入后移走文件", "已导入的名单文件移到收件箱的 processed/ 目录")]
+TakeAgain = Annotated[bool, _labelled("重新导入相同文件", "部门重新报送与已导入版本完全相同的文件时，仍作为新版本导入")]
 
 
 def ask_coordinator(campaign: str, review: dict[str, Any], timeout: int) -> Decision | None:
@@ -90,35 +94,52 @@ def exemption_handoff(
     auto_approve: AutoApprove = False,
     approval_timeout_hours: ApprovalTimeout = None,
     move_processed: MoveProcessed = True,
-) -> dict:
-    """Take in new lists, have each one approved, then write the consolidated list and hand it off."""
+    take_again: TakeAgain = False,
+    config_path: ConfigPath = None,
+) -> Any:
+    """Take in new lists, have each one approved, then write the consolidated list and hand it off.
+
+    The run ends Completed, or Completed named 需处理 when a file could not be read or was sent again unchanged
+    (the summary artifact, the log and the coordinator's message say which); unused columns are warnings.
+    """
+    c = load_campaign(config_path or campaign)
+    if c.id != campaign:
+        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
+    ref = config_path or campaign  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = reports_dir(campaign, output_dir, "免缴名单")
     (out / "审核").mkdir(parents=True, exist_ok=True)
-    timeout = approval_timeout_hours * 3600 if approval_timeout_hours else approval_timeout_seconds(
-        load_campaign(campaign))
+    timeout = approval_timeout_hours * 3600 if approval_timeout_hours else approval_timeout_seconds(c)
     # The ledger slot is held while writing, never while waiting for a coordinator's decision.
     with ledger_lock(campaign):
-        prepare_ledger(campaign)
-        deliveries = scan_lists(campaign, inbox)
-        received = [r for d in deliveries if (r := receive_list(campaign, d, day, str(out / "审核")))]
+        prepare_ledger(ref)
+        deliveries = scan_lists(ref, inbox)
+        taken = [receive_list(ref, d, day, str(out / "审核"), take_again) for d in deliveries]
         if move_processed:
             archive_files([f for d in deliveries for f in d.files], inbox)
-        reviews = pending_reviews(campaign, str(out / "审核"))
+        reviews = pending_reviews(ref, str(out / "审核"))
+    received = [{k: r[k] for k in ("agency", "version", "counts")} for r in taken if r["version"] is not None]
+    attention, warnings = attention_lines(c, taken), warning_lines(c, taken)
     decided = []
     for review in reviews:
-        decision = _automatic(review, auto_approve) or ask_coordinator(campaign, review, timeout)
+        decision = _automatic(review, auto_approve) or ask_coordinator(ref, review, timeout)
         if decision is None:
             continue
         with ledger_lock(campaign):
-            done = record_decision(campaign, review["agency"], review["version"], decision, day, str(out / "审核"))
+            done = record_decision(ref, review["agency"], review["version"], decision, day, str(out / "审核"))
         if done:
             decided.append({k: done[k] for k in ("agency", "version", "status", "excluded")})
     with ledger_lock(campaign):
-        consolidated = consolidate_exemptions(campaign, day)
+        consolidated = consolidate_exemptions(ref, day)
         if consolidated["rematch"]:
-            match_and_settle(campaign, day)
-        handoff = hand_off(campaign, day, str(out))
-    return {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,
-            "exemption_persons": consolidated["persons"], "exemptions_changed": consolidated["changed"],
-            "handoff": handoff, "output_dir": str(out)}
+            match_and_settle(ref, day)
+        handoff = hand_off(ref, day, str(out), attention, warnings)
+    result = {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,
+              "exemption_persons": consolidated["persons"], "exemptions_changed": consolidated["changed"],
+              "handoff": handoff, "output_dir": str(out), "attention": attention, "warnings": warnings,
+              "repeated": [{"agency": r["agency"], "version": r["repeated"]} for r in taken if r.get("repeated")]}
+    if not attention:
+        return result
+    notify_coordinator(ref, attention)
+    get_run_logger().error("需处理：\n%s", "\n".join(attention))
+    return Completed(name=ATTENTION, message=f"{len(attention)} 项需处理（见交接摘要）", data=result)

@@ -10,7 +10,7 @@ from pydantic import Field
 from canbao.intake.inbox import INTAKE_ORDER
 from canbao.policy.load import available_campaigns
 
-__all__ = ["AsOf", "CampaignList", "CampaignName", "InboxDir", "OutputDir", "SourceName", "labelled"]
+__all__ = ["AsOf", "CampaignList", "CampaignName", "ConfigPath", "InboxDir", "OutputDir", "SourceName", "labelled"]
 
 
 def labelled(title: str, description: str) -> Any:
@@ -23,6 +23,8 @@ CampaignName = Annotated[
     Literal[tuple(available_campaigns())],  # type: ignore[valid-type]
     labelled("参保年度活动", "地区和参保年度，对应 configs/ 中的配置文件"),
 ]
+ConfigPath = Annotated[str | None, labelled(
+    "配置文件路径", "留空则用 configs/<活动>.yaml；填写时按该文件运行（其活动代码须与上面的活动一致）")]
 SourceName = Literal[INTAKE_ORDER]  # type: ignore[valid-type]
 InboxDir = Annotated[str, labelled("收件箱目录", "每类来源一个子目录，如 roster/、bank_deduction/")]
 OutputDir = Annotated[str | None, labelled("输出目录", "报表和退回清单的存放目录；留空则为 out/<活动>")]

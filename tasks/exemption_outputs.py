@@ -36,7 +36,7 @@ def consolidate_exemptions(campaign: str, as_of: date) -> dict[str, Any]:
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         changed = write_exemptions(conn, c, people, effective_moment(as_of), flow_run_id())
-        payments = conn.execute(select(func.count()).select_from(Payment).where(Payment.campaign_id == campaign))
+        payments = conn.execute(select(func.count()).select_from(Payment).where(Payment.campaign_id == c.id))
         has_payments = payments.scalar_one() > 0
     get_run_logger().info("consolidated list: %d persons, %d exemption records changed", len(people), changed)
     return {"persons": len(people), "changed": changed, "rematch": bool(changed and has_payments)}
@@ -51,36 +51,47 @@ def _town_table(persons: pd.DataFrame, missing: pd.DataFrame | None) -> list[dic
 
 
 @task(name="hand-off-exemptions", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def hand_off(campaign: str, as_of: date, out: str) -> dict[str, Any]:
-    """Town lists, the tax bureau's request detail and the special-group list as of the day; a batch if changed."""
+def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None = None,
+             warnings: list[str] | None = None) -> dict[str, Any]:
+    """Town lists, the tax bureau's request detail and the special-group list as of the day; a batch if changed.
+
+    `attention` (files refused, files re-sent) and `warnings` (columns unused) head the summary artifact.
+    """
     c = load_campaign(campaign)
+    top = [f"#### 需处理（{len(attention)}项）", "", *attention, ""] if attention else []
+    top += [*warnings, ""] if warnings else []
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         if people.empty:
             get_run_logger().info("no approved exemption list yet: nothing to hand off")
+            if top:
+                create_markdown_artifact("\n".join([*top, "（尚无已通过的名单，未生成交接文件。）"]),
+                                         key=artifact_key(c.id, "handoff"), description="免缴对象名单交接")
             return {"persons": 0, "batch": None, "files": []}
         persons = handoff_people(conn, c, people)
         paid = int(quote_amounts(c, persons)["paid_on_behalf_fen"].sum())
-        batch = record_handoff(conn, campaign, people, paid, effective_moment(as_of), flow_run_id())
-        batches = request_batches(conn, campaign)
+        batch = record_handoff(conn, c.id, people, paid, effective_moment(as_of), flow_run_id())
+        batches = request_batches(conn, c.id)
         missing, group = special_missing(conn, c, persons, as_of) if special_codes(c) else (None, 0)
     folder = Path(out) / f"{as_of:%Y-%m-%d}"
     files = write_town_lists(folder / "镇（街）核对名单", c, persons, as_of)
     detail = request_detail(c, persons, batches)
-    files.append(write_request(folder / f"{campaign}_代缴请款明细（内部）.xlsx", c, detail, as_of))
+    files.append(write_request(folder / f"{c.id}_代缴请款明细（内部）.xlsx", c, detail, as_of))
     if missing is not None:
-        files.append(write_special(folder / f"{campaign}_特殊群体未参保名单（内部）.xlsx", c, missing, group, as_of))
+        files.append(write_special(folder / f"{c.id}_特殊群体未参保名单（内部）.xlsx", c, missing, group, as_of))
     towns = _town_table(persons, missing)
-    create_table_artifact(towns, key=artifact_key(campaign, "towns"), description=f"免缴对象分镇（街）情况（{as_of}）")
+    create_table_artifact(towns, key=artifact_key(c.id, "towns"), description=f"免缴对象分镇（街）情况（{as_of}）")
     latest = max(batches.values(), default=None)
     paid_fen, own_fen = int(detail["代缴金额"].sum()), int(detail["个人缴费金额"].sum())
+    numberless = int(detail["人员编号"].isna().sum())
     create_markdown_artifact("\n".join([
+        *top,
         f"### {c.campaign.locality}免缴对象名单交接（{as_of:%Y-%m-%d}）", "",
         f"- 汇总名单 {len(persons)} 人，未参保登记 {int((~persons['registered']).sum())} 人；请款批次至第{latest}批",
-        f"- 代缴金额合计 {yuan(paid_fen)} 元（个人缴费部分 {yuan(own_fen)} 元）",
+        f"- 代缴金额合计 {yuan(paid_fen)} 元（个人缴费部分 {yuan(own_fen)} 元）；人员编号缺失 {numberless} 人",
         *([f"- 特殊群体 {group} 人，未参保 {len(missing)} 人（目标100%）"] if missing is not None else []),
         f"- 文件（{len(files)} 个）保存在 `{folder}`；公示件已隐去姓名和身份证号码，内部件严禁外传",
-    ]), key=artifact_key(campaign, "handoff"), description="免缴对象名单交接")
+    ]), key=artifact_key(c.id, "handoff"), description="免缴对象名单交接")
     if batch is not None:
         emit_event(**event_spec(c, "handed-off", sorted(batch["versions"]), {
             "batch": batch["batch"], "persons": batch["persons"], "new_persons": batch["new_persons"],
@@ -90,4 +101,5 @@ def hand_off(campaign: str, as_of: date, out: str) -> dict[str, Any]:
                           batch["batch"] if batch else "unchanged", len(files))
     return {"persons": len(persons), "batch": batch["batch"] if batch else None, "latest_batch": latest,
             "paid_on_behalf_fen": paid_fen, "unregistered": int((~persons["registered"]).sum()),
-            "special_missing": None if missing is None else len(missing), "files": [str(f) for f in files]}
+            "special_missing": None if missing is None else len(missing), "person_number_missing": numberless,
+            "files": [str(f) for f in files]}

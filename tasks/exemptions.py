@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,18 @@ from prefect.events import emit_event
 
 from canbao.clock import SHANGHAI
 from canbao.exemptions.decisions import Decision, claim, decide, pending_versions
-from canbao.exemptions.delivery import Delivery, read_delivery, scan_deliveries
+from canbao.exemptions.delivery import Delivery, ListRows, read_delivery, scan_deliveries
 from canbao.exemptions.events import event_spec
+from canbao.exemptions.problems import agency_notice, problem_lines
 from canbao.exemptions.residents import resident_names
 from canbao.exemptions.review import review_stem, write_change_detail, write_returned_rows
 from canbao.exemptions.summary import agency_name, diff_markdown, rejection_markdown
-from canbao.exemptions.versions import record_delivery, version_diff
+from canbao.exemptions.versions import record_delivery, same_delivery, version_diff
+from canbao.exemptions.workbooks import safe_name
+from canbao.formats.headers import normalize_header
+from canbao.formats.layout import NOT_DATA
 from canbao.policy.load import load_campaign
+from canbao.policy.model import Campaign
 from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 
 __all__ = ["artifact_key", "claim_review", "effective_moment", "pending_reviews", "receive_list", "record_decision",
@@ -52,24 +58,47 @@ def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
     return deliveries
 
 
+def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> dict[str, Any]:
+    """Refused files and unused columns: logged, and refused files sent back to the agency as a note."""
+    logger = get_run_logger()
+    problems = [asdict(p) for p in rows.problems]
+    ignored = {n.file: unused for n in rows.notes
+               if (unused := [h for h in n.ignored if normalize_header(h) not in NOT_DATA])}
+    for p in problems:
+        logger.error("%s: %s", delivery.agency, "\n".join(problem_lines(p)))
+    for file, columns in ignored.items():
+        logger.warning("%s %s: columns not used: %s", delivery.agency, file, "、".join(columns))
+    if problems:
+        notice = agency_notice(c, delivery.agency, problems)
+        stem = Path(out) / f"{safe_name(agency_name(c, delivery.agency))}_文件未能导入"
+        Path(f"{stem}.md").write_text(notice, encoding="utf-8")
+        create_markdown_artifact(notice, key=artifact_key(c.id, delivery.agency, "refused-files"),
+                                 description=f"免缴对象名单文件未能导入：{agency_name(c, delivery.agency)}")
+    return {"problems": problems, "ignored_columns": ignored}
+
+
 @task(name="receive-exemption-list", task_run_name="receive-{delivery.agency}", retries=1, retry_delay_seconds=10,
       cache_policy=NO_CACHE)
-def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str) -> dict[str, Any] | None:
-    """Record a new delivery as the agency's next list version; None when these files came before."""
+def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again: bool = False) -> dict[str, Any]:
+    """Record a new delivery as the agency's next list version (`version` None when these exact files came
+    before, `repeated` then names the version they were; `again` takes them in once more as a new version)."""
     c = load_campaign(campaign)
     rows = read_delivery(delivery, c, as_of)
+    files = _report_files(c, delivery, rows, out)
     with ledger_engine().begin() as conn:
-        got = record_delivery(conn, campaign, delivery, rows, effective_moment(as_of), flow_run_id())
+        got = record_delivery(conn, c.id, delivery, rows, effective_moment(as_of), flow_run_id(), again=again)
+        repeated = None if got is not None else same_delivery(conn, c.id, delivery)
     if got is None:
-        get_run_logger().info("%s: this delivery was taken in before", delivery.agency)
-        return None
+        get_run_logger().warning("%s: these files are identical to version %s, taken in before: not taken in "
+                                 "again (run with take_again to do so)", delivery.agency, repeated)
+        return {"agency": delivery.agency, "version": None, "repeated": repeated, **files}
     if len(rows.rejected):
         stem = review_stem(Path(out), c, got.agency, got.version)
         write_returned_rows(Path(f"{stem}_退回行.xlsx"), c, got.agency, rows.rejected)
     emit_event(**event_spec(c, "received", [got.agency], {"agency": got.agency, "version": got.version,
                                                            "base_version": got.base_version, **got.counts}))
     get_run_logger().info("%s: version %d received, %s", got.agency, got.version, got.counts)
-    return {"agency": got.agency, "version": got.version, "counts": got.counts}
+    return {"agency": got.agency, "version": got.version, "counts": got.counts, **files}
 
 
 @task(name="pending-exemption-reviews", cache_policy=NO_CACHE)
@@ -78,14 +107,14 @@ def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
     c = load_campaign(campaign)
     reviews = []
     with ledger_engine().connect() as conn:
-        for v in pending_versions(conn, campaign):
-            diff = version_diff(conn, campaign, v["agency"], v["version"], v["base_version"])
+        for v in pending_versions(conn, c.id):
+            diff = version_diff(conn, c.id, v["agency"], v["version"], v["base_version"])
             names = resident_names(conn, list(diff["id_number"]))
             stem = review_stem(Path(out), c, v["agency"], v["version"])
             book = write_change_detail(Path(f"{stem}_变动明细（内部）.xlsx"), c, diff, names)
             markdown = diff_markdown(c, v, diff, names, _shown(book))
             title = f"免缴对象名单待审核：{agency_name(c, v['agency'])} 第{v['version']}版"
-            create_markdown_artifact(markdown, key=artifact_key(campaign, v["agency"], f"v{v['version']}"),
+            create_markdown_artifact(markdown, key=artifact_key(c.id, v["agency"], f"v{v['version']}"),
                                      description=title)
             moved = any(v["diff"].get(k, 0) for k in ("new", "changed", "removed", "deceased"))
             reviews.append({"agency": v["agency"], "version": v["version"], "markdown": markdown,
@@ -98,8 +127,9 @@ def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
 def claim_review(campaign: str, agency: str, version: int, timeout_seconds: int) -> bool:
     """Note that this run waits for the decision; False while another run still waits for it."""
     now = clock_now()
+    until = now + timedelta(seconds=timeout_seconds)
     with ledger_engine().begin() as conn:
-        return claim(conn, campaign, agency, version, flow_run_id(), now + timedelta(seconds=timeout_seconds), now)
+        return claim(conn, load_campaign(campaign).id, agency, version, flow_run_id(), until, now)
 
 
 @task(name="record-exemption-decision", task_run_name="decide-{agency}-v{version}", retries=1, cache_policy=NO_CACHE)
@@ -108,7 +138,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
     """Store the decision; a rejection goes back to the agency as a notice file, an artifact and an event."""
     c = load_campaign(campaign)
     with ledger_engine().begin() as conn:
-        done = decide(conn, campaign, agency, version, decision, effective_moment(as_of))
+        done = decide(conn, c.id, agency, version, decision, effective_moment(as_of))
     if done is None:
         get_run_logger().warning("%s version %d was decided or superseded meanwhile", agency, version)
         return None
@@ -116,7 +146,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
     if done["status"] == "rejected":
         notice = rejection_markdown(c, agency, version, done["reason"], done["files"])
         Path(f"{review_stem(Path(out), c, agency, version)}_退回说明.md").write_text(notice, encoding="utf-8")
-        create_markdown_artifact(notice, key=artifact_key(campaign, agency, "rejected"),
+        create_markdown_artifact(notice, key=artifact_key(c.id, agency, "rejected"),
                                  description=f"免缴对象名单退回：{agency_name(c, agency)} 第{version}版")
         payload["reason"] = done["reason"]
     emit_event(**event_spec(c, "rejected" if done["status"] == "rejected" else "approved", [agency], payload))

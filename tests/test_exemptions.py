@@ -188,7 +188,12 @@ def test_request_detail_sums_equal_the_quotes_and_lists_are_masked(ledger_engine
     book = write_request(tmp_path / "r.xlsx", c, detail, DAY)
     sheet = openpyxl.load_workbook(book, read_only=True)["请款明细"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[2] == tuple(REQUEST_COLUMNS) and sum(r[7] for r in rows[3:]) == 1250.0
+    paid = REQUEST_COLUMNS.index("代缴金额")
+    body, total = rows[3:3 + len(detail)], rows[3 + len(detail)]
+    assert rows[2] == tuple(REQUEST_COLUMNS) and sum(r[paid] for r in body) == 1250.0
+    assert total[0] == "合计" and total[paid] == 1250.0 and total[REQUEST_COLUMNS.index("姓名")] == "6人"
+    signed = [r[0] for r in rows[3 + len(detail) + 1:] if r and r[0]]
+    assert signed[:2] == ["经办人：", "审核人："] and "（盖章）" in signed
     for path in write_town_lists(tmp_path / "towns", c, persons, DAY):
         cells = [str(v) for ws in openpyxl.load_workbook(path, read_only=True).worksheets
                  for r in ws.iter_rows(values_only=True) for v in r if v is not None]

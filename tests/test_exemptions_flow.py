@@ -171,3 +171,58 @@ def test_coordinator_approves_with_exclusions_then_rejects_through_pause_and_res
     assert reason == "黄志刚已死亡，请核实" and PEOPLE["A8"][1] == "黄志刚"
     rejected = events("canbao.exemption.rejected", 1)
     assert rejected[0].payload["agency"] == "civil_affairs" and rejected[0].payload["version"] == 2
+
+
+def test_an_unreadable_list_is_loud_then_mapped_in_config_and_taken_again(ledger: str, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: a list whose category column is not recognised ends the run 需处理 with the headers found, the
+    config line to add, a note to the agency and a message to the coordinator; after the config maps it (a
+    config given by path), the same file sent again is reported as such, then taken in with take_again."""
+    import pandas as pd
+    import yaml
+    from annex3 import config_with
+
+    from canbao.formats.write import write_workbook
+    from canbao.notify.outbox import read_outbox
+
+    outbox = tmp_path / "outbox.jsonl"
+    channels = tmp_path / "channels.yaml"
+    channels.write_text(f"notify:\n  default: [coordinator]\n  outbox: {outbox}\n  channels:\n"
+                        "    coordinator: {kind: dingtalk}\n", encoding="utf-8")
+    monkeypatch.setenv("CANBAO_CHANNELS", str(channels))
+    monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
+    people = [PEOPLE[k] for k in ("A1", "A2")]
+    frame = pd.DataFrame({"序号": ["1", "2"], "姓名": [p[1] for p in people], "身份证号": [p[0] for p in people],
+                          "人员类型": ["农村低保", "特困供养人员"], "镇（街）": [p[2] for p in people],
+                          "家庭住址": ["红星村3组", "红星村4组"]})
+
+    def deliver_file() -> None:
+        write_workbook(tmp_path / "inbox/exemption/civil_affairs/民政名单.xlsx", {"名单": frame},
+                       "开江县资助参保对象名单", ["填报单位：开江县民政局"])
+
+    deliver_file()
+    state = run(tmp_path, auto_approve=True, return_state=True)
+    first = state.result()
+    assert state.is_completed() and state.name == "需处理"
+    text = "\n".join(first["attention"])
+    assert "缺少必需列：救助类别" in text and "人员类型" in text
+    assert "exemption_handoff: {columns: {civil_affairs: {exemption: [人员类型]}}}" in text
+    notice = (tmp_path / "out/免缴名单/审核/民政部门_文件未能导入.md").read_text(encoding="utf-8")
+    assert "人员类型" in notice and "救助类别" in notice and "exemption_handoff" not in notice
+    sent = read_outbox(outbox)
+    assert len(sent) == 1 and "需处理" in sent[0]["subject"] and "人员类型" in sent[0]["body"]
+    assert not FULL_ID.search(text + notice + sent[0]["body"])
+
+    mapped = config_with(tmp_path, CAMPAIGN, extra={"exemption_handoff": {
+        "columns": {"civil_affairs": {"exemption": ["人员类型"]}}}})
+    assert yaml.safe_load(mapped.read_text(encoding="utf-8"))["exemption_handoff"]
+    deliver_file()
+    repeated = run(tmp_path, auto_approve=True, config_path=str(mapped), return_state=True)
+    assert repeated.name == "需处理" and repeated.result()["repeated"] == [{"agency": "civil_affairs", "version": 1}]
+    assert repeated.result()["received"] == []
+    deliver_file()
+    taken = run(tmp_path, auto_approve=True, config_path=str(mapped), take_again=True, return_state=True)
+    result = taken.result()
+    assert taken.name == "Completed" and result["received"][0]["version"] == 2
+    assert exemptions(ledger) == dict(zip(ids("A1", "A2"), ["dibao", "tekun"]))
+    assert result["warnings"] == ["- 警告：民政部门“民政名单.xlsx”中未使用的列：家庭住址"]

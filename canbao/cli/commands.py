@@ -56,7 +56,7 @@ def _quote_args(p: argparse.ArgumentParser) -> None:
     _with_campaign(p)
     p.add_argument("--category", required=True)
     p.add_argument("--tier", type=int, default=1)
-    p.add_argument("--exemption")
+    p.add_argument("--exemption", help="a code the campaign's config defines (or its name or an alias)")
     p.add_argument("--paid-on", type=parse_date)
 
 
@@ -75,8 +75,18 @@ def _refuse(admission: Admission | None) -> None:
         raise PaymentRefused(admission)
 
 
+def _exemption_code(c: Campaign, text: str | None) -> str | None:
+    """A code this campaign's config defines, given as the code, its name or one of its aliases."""
+    if text is None:
+        return None
+    from canbao.formats.labels import exemption_labels
+
+    return exemption_labels(c).get("".join(text.split()), text)  # unknown: quote() names the campaign's codes
+
+
 def _quote(args: argparse.Namespace) -> Any:
-    q = quote(_campaign(args.campaign), args.category, args.tier, args.exemption, args.paid_on)
+    c = _campaign(args.campaign)
+    q = quote(c, args.category, args.tier, _exemption_code(c, args.exemption), args.paid_on)
     _refuse(q.admission)
     return q.to_json()
 
@@ -154,6 +164,36 @@ def _generate(args: argparse.Namespace) -> Any:
 
 COMMANDS.append(Command(("generate",), "write a realistic county's files (with injected defects) as an inbox",
                         _generate_args, _generate))
+
+
+def _formats_check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE")
+    _with_campaign(p)
+    p.add_argument("--source", help="inbox source (default: from the file's folder, e.g. exemption/<agency>/)")
+    p.add_argument("--agency", help="agency code of an exemption list (default: the file's folder)")
+    p.add_argument("--as-of", type=parse_date, help="the day ID numbers are checked against (default today)")
+
+
+def _formats_check(args: argparse.Namespace) -> Any:
+    import json
+    import sys
+    from pathlib import Path
+
+    from canbao.intake.dry_run import check_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"canbao: no such file: {args.file}")
+    report = check_file(path, _campaign(args.campaign), args.source, args.agency, args.as_of)
+    if report["ok"]:
+        return report
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+    return 1
+
+
+COMMANDS.append(Command(("formats", "check"), "dry run: how a received file would be read (the ledger untouched)",
+                        _formats_check_args, _formats_check))
 
 
 def _figures_args(p: argparse.ArgumentParser) -> None:

@@ -29,7 +29,8 @@ def consolidated_list(conn: Connection, c: Campaign) -> pd.DataFrame:
                        index=people.index, dtype="object")
     merged = [",".join(dict.fromkeys(x for part in (a, b) if isinstance(part, str) for x in part.split(",")))
               for a, b in zip(people["also_listed"], within)]
-    columns = ["id_number", "exemption", "agency", "version", "import_id", "source_row", "town", "village"]
+    columns = ["id_number", "exemption", "agency", "version", "import_id", "source_row", "town", "village",
+               "included_on"]
     return people[columns].assign(also_listed=[m or None for m in merged]).sort_values("id_number",
                                                                                       ignore_index=True)
 
@@ -66,7 +67,7 @@ def write_exemptions(conn: Connection, c: Campaign, people: pd.DataFrame, now: d
         "campaign_id": c.id, "id_number": people["id_number"], "category": people["exemption"],
         "agency": people["agency"], "source_list": people["import_id"].map(files),
         "approved_at": [decided[(a, v)] for a, v in zip(people["agency"], people["version"])],
-        "import_id": people["import_id"]})
+        "import_id": people["import_id"], "included_on": people["included_on"]})
     old = pd.DataFrame(conn.execute(select(t.c.id_number, t.c.category, t.c.agency, t.c.import_id, t.c.approved_at)
                                     .where(t.c.campaign_id == c.id)).all(),
                        columns=["id_number", "category", "agency", "import_id", "approved_at"])

@@ -78,4 +78,5 @@ def handoff_people(conn: Connection, c: Campaign, people: pd.DataFrame) -> pd.Da
         "unit_code": out["unit_code"], "town_code": town, "town_name": town.map(unit_name).fillna(UNKNOWN_TOWN),
         "village": place.fillna(out["village"]), "category": out["category"].fillna(by_age),
         "tier": out["tier"].fillna(1).astype("int64"),
+        "included_on": out.get("included_on"),
     })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,11 +14,13 @@ from canbao.exemptions.diff import diff_counts, diff_lists
 from canbao.exemptions.residents import deceased_among
 from canbao.intake.store import record_rejections, start_import
 from canbao.ledger.bulk import insert_rows, upsert
+from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.queries import find_import
 from canbao.ledger.schema import Import, Resident
 from canbao.ledger.schema_exemptions import ExemptionEntry, ExemptionList
 
-__all__ = ["EFFECTIVE", "Received", "effective_entries", "load_entries", "record_delivery", "version_diff"]
+__all__ = ["EFFECTIVE", "Received", "effective_entries", "load_entries", "record_delivery", "same_delivery",
+           "version_diff"]
 
 EFFECTIVE = ("approved", "approved_with_exclusions")
 
@@ -79,17 +82,29 @@ def _imports(conn: Connection, campaign_id: str, d: Delivery, rows: ListRows, no
     return made, fresh
 
 
+def same_delivery(conn: Connection, campaign_id: str, d: Delivery) -> int | None:
+    """The version these exact files were taken in as (None if they never were)."""
+    t = ExemptionList.__table__
+    return conn.execute(select(t.c.version).where(t.c.campaign_id == campaign_id, t.c.agency == d.agency,
+                                                  t.c.content_sha256 == d.content_sha256)).scalar()
+
+
 def record_delivery(conn: Connection, campaign_id: str, d: Delivery, rows: ListRows, now: datetime,
-                    run: str | None) -> Received | None:
-    """Record a delivery as the agency's next version (None if these exact files came before)."""
+                    run: str | None, *, again: bool = False) -> Received | None:
+    """Record a delivery as the agency's next version (None if these exact files came before, unless `again`:
+    then they become a new version, identified by their hash and the moment they were taken in again)."""
     t = ExemptionList.__table__
     mine = (t.c.campaign_id == campaign_id) & (t.c.agency == d.agency)
-    if conn.execute(select(t.c.id).where(mine, t.c.content_sha256 == d.content_sha256)).first():
-        return None
+    sha = d.content_sha256
+    if conn.execute(select(t.c.id).where(mine, t.c.content_sha256 == sha)).first():
+        if not again:
+            return None
+        sha = hashlib.sha256(f"{sha}|again|{now.isoformat()}".encode()).hexdigest()
     imports, fresh = _imports(conn, campaign_id, d, rows, now, run)
     people = rows.accepted
     if len(people):
         upsert(conn, Resident, people[["id_number", "name", "sex", "birth_date"]], keys=["id_number"], update=[])
+        record_person_numbers(conn, people)
     version = (conn.execute(select(func.max(t.c.version)).where(mine)).scalar() or 0) + 1
     base = conn.execute(select(func.max(t.c.version)).where(mine, t.c.status.in_(EFFECTIVE))).scalar()
     conn.execute(update(ExemptionList).where(mine, t.c.status == "received").values(status="superseded"))
@@ -98,7 +113,7 @@ def record_delivery(conn: Connection, campaign_id: str, d: Delivery, rows: ListR
     counts = diff_counts(diff_lists(previous, people, deceased_among(conn, ids)))
     counts |= {"duplicates": rows.duplicates, "rejected": len(rows.rejected), "rows": rows.rows}
     conn.execute(t.insert().values(
-        campaign_id=campaign_id, agency=d.agency, version=version, content_sha256=d.content_sha256,
+        campaign_id=campaign_id, agency=d.agency, version=version, content_sha256=sha,
         import_id=imports[d.files[0].name], files=[f.name for f in d.files], rows_total=rows.rows,
         rows_rejected=len(rows.rejected), persons=len(people), base_version=base, diff=counts,
         status="received", excluded=0, received_at=now, flow_run_id=run))
@@ -106,7 +121,8 @@ def record_delivery(conn: Connection, campaign_id: str, d: Delivery, rows: ListR
         insert_rows(conn, ExemptionEntry, pd.DataFrame({
             "campaign_id": campaign_id, "agency": d.agency, "version": version, "id_number": people["id_number"],
             "exemption": people["exemption"], "also_listed": people["also_listed"], "town": people["town"],
-            "village": people["village"], "import_id": people["source_file"].map(imports),
+            "village": people["village"], "included_on": people["included_on"],
+            "import_id": people["source_file"].map(imports),
             "source_row": people["source_row"], "excluded": False}))
     rejected = rows.rejected[rows.rejected["source_file"].isin(list(fresh))] if len(rows.rejected) else rows.rejected
     record_rejections(conn, rejected, fresh)

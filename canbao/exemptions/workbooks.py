@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from canbao.exemptions.request import MONEY_COLUMNS, quote_amounts
+from canbao.exemptions.request import MONEY_COLUMNS, SIGNATURES, quote_amounts, with_total
 from canbao.exemptions.summary import agency_name
 from canbao.formats.write import write_workbook
 from canbao.identity import mask_id, mask_name
@@ -29,7 +29,9 @@ def _list(c: Campaign, people: pd.DataFrame, full: bool) -> pd.DataFrame:
         "序号": range(1, len(people) + 1), "村（社区）": people["village"].to_numpy(),
         "姓名": people["name"].to_numpy() if full else people["name"].map(mask_name).to_numpy(),
         "身份证号码": people["id_number"].to_numpy() if full else people["id_number"].map(mask_id).to_numpy(),
-        "资助类别": people["exemption"].map(names).to_numpy()})
+        "资助类别": people["exemption"].map(names).to_numpy(),
+        "纳入资助时间": [d.isoformat() if hasattr(d, "isoformat") and not pd.isna(d) else None
+                   for d in people["included_on"]]})
     if full:
         frame.insert(4, "人员编号", people["person_number"].to_numpy())
         frame["确认部门"] = [agency_name(c, a) for a in people["agency"]]
@@ -63,10 +65,11 @@ def write_request(path: Path, c: Campaign, detail: pd.DataFrame, as_of: date) ->
     total = pd.DataFrame([{"代缴类别": "合计", "人数": len(detail), **{k: detail[k].sum() for k in MONEY_COLUMNS}}])
     summary = pd.concat([summary, total], ignore_index=True)
     title = f"{c.campaign.locality}{c.campaign.insurance_year}年度城乡居民医保代缴请款明细"
-    notes = [f"截至{as_of:%Y年%m月%d日}，共{len(detail)}人，金额单位：元。含完整身份证号码，仅限税务部门使用。"
-             + assumption_footnote(c)]  # amounts resting on assumed parameters say so (same row: header stays)
-    return write_workbook(path, {"请款明细": detail, "分类汇总": summary}, title, notes,
-                          fen_columns=MONEY_COLUMNS)
+    missing = int(detail["人员编号"].isna().sum())
+    notes = [f"截至{as_of:%Y年%m月%d日}，共{len(detail)}人，金额单位：元；人员编号缺失{missing}人（待医保系统补录）。"
+             "含完整身份证号码，仅限税务部门使用。" + assumption_footnote(c)]  # assumed amounts say so (same row)
+    return write_workbook(path, {"请款明细": with_total(detail), "分类汇总": summary}, title, notes,
+                          fen_columns=MONEY_COLUMNS, footers={"请款明细": SIGNATURES})
 
 
 def write_special(path: Path, c: Campaign, missing: pd.DataFrame, goal_people: int, as_of: date) -> Path:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from canbao.formats.errors import FormatError
 from canbao.policy.limits import FileLimits
 
-__all__ = ["Extent", "column_number", "first_sheet_part", "sheet_extent"]
+__all__ = ["Extent", "column_number", "first_sheet_part", "sheet_extent", "sheet_parts"]
 
 _MB = 1 << 20
 _CHUNK = 1 << 20
@@ -58,17 +58,27 @@ def _small_part(book: zipfile.ZipFile, name: str) -> ET.Element:
     return ET.fromstring(book.read(name))
 
 
-def first_sheet_part(book: zipfile.ZipFile) -> str:
-    """The zip member of the workbook's first sheet (the one calamine reads at index 0)."""
+def sheet_parts(book: zipfile.ZipFile) -> list[str]:
+    """The zip members of the workbook's sheets, in the order calamine indexes them."""
     sheets = _small_part(book, "xl/workbook.xml").find(f"{_MAIN}sheets")
-    first = None if sheets is None else sheets.find(f"{_MAIN}sheet")
-    if first is None:
+    listed = [] if sheets is None else sheets.findall(f"{_MAIN}sheet")
+    if not listed:
         raise zipfile.BadZipFile("workbook lists no sheet")
     rels = _small_part(book, "xl/_rels/workbook.xml.rels")
-    target = next((r.get("Target", "") for r in rels.iter(_PKG_REL) if r.get("Id") == first.get(_REL)), "")
-    if not target:
-        raise zipfile.BadZipFile("first sheet has no part")
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_PKG_REL)}
+    parts = []
+    for sheet in listed:
+        target = targets.get(sheet.get(_REL), "")
+        if not target:
+            raise zipfile.BadZipFile("a sheet has no part")
+        parts.append(target.lstrip("/") if target.startswith("/")
+                     else posixpath.normpath(posixpath.join("xl", target)))
+    return parts
+
+
+def first_sheet_part(book: zipfile.ZipFile) -> str:
+    """The zip member of the workbook's first sheet (the one calamine reads at index 0)."""
+    return sheet_parts(book)[0]
 
 
 def _slow_scan(part: bytes, rows: int, cols: int, row: int, col: int) -> tuple[int, int, int, int]:
@@ -120,14 +130,7 @@ def _scan(stream, limits: FileLimits) -> Extent:
         carry = data[cut:][-_CHUNK:]
 
 
-def sheet_extent(book: zipfile.ZipFile, limits: FileLimits) -> tuple[Extent, Extent]:
-    """The first sheet's declared extent (its `<dimension>`, else 0 × 0) and its real one (past limits: early)."""
-    bound = limits.max_unpacked_megabytes * _MB
-    big = [i for i in book.infolist() if i.file_size > bound]
-    if big:
-        raise FormatError(f"part {big[0].filename} is {big[0].file_size} bytes unpacked", "file_too_large",
-                          f"解压后超过{limits.max_unpacked_megabytes}MB")
-    part = first_sheet_part(book)
+def _part_extent(book: zipfile.ZipFile, part: str, limits: FileLimits) -> tuple[Extent, Extent]:
     if part not in book.NameToInfo:
         raise zipfile.BadZipFile(f"no part {part}")
     with book.open(part) as stream:
@@ -138,3 +141,23 @@ def sheet_extent(book: zipfile.ZipFile, limits: FileLimits) -> tuple[Extent, Ext
         return declared, declared
     with book.open(part) as stream:
         return declared, _scan(stream, limits)
+
+
+def sheet_extent(book: zipfile.ZipFile, limits: FileLimits) -> tuple[Extent, Extent]:
+    """The largest declared extent (`<dimension>`, else 0 × 0) and real one over every sheet (past limits: early).
+
+    Every sheet is measured, not only the first: the data sheet is found by its headers and may be any one.
+    """
+    bound = limits.max_unpacked_megabytes * _MB
+    big = [i for i in book.infolist() if i.file_size > bound]
+    if big:
+        raise FormatError(f"part {big[0].filename} is {big[0].file_size} bytes unpacked", "file_too_large",
+                          f"解压后超过{limits.max_unpacked_megabytes}MB")
+    declared, real = Extent(0, 0), Extent(0, 0)
+    for part in sheet_parts(book):
+        d, r = _part_extent(book, part, limits)
+        declared = Extent(max(declared.rows, d.rows), max(declared.columns, d.columns))
+        real = Extent(max(real.rows, r.rows), max(real.columns, r.columns))
+        if max(declared.rows, real.rows) > limits.max_rows or max(declared.columns, real.columns) > limits.max_columns:
+            break
+    return declared, real

@@ -20,6 +20,10 @@ STATUSES = {"成功": "success", "扣款成功": "success", "失败": "failed", 
 # Short names agencies use on their own lists; a campaign's own exemption names take precedence.
 EXEMPTION_ALIASES = {
     "低保": "dibao", "低保对象": "dibao", "城乡低保": "dibao", "最低生活保障对象": "dibao",
+    "农村低保": "dibao", "城市低保": "dibao", "农村低保对象": "dibao", "城市低保对象": "dibao",
+    "城乡低保对象": "dibao", "城乡最低生活保障对象": "dibao", "低保户": "dibao",
+    "农村特困": "tekun", "城市特困": "tekun", "特困供养对象": "tekun", "农村特困人员": "tekun",
+    "城市特困人员": "tekun",
     "特困": "tekun", "特困人员": "tekun", "特困供养人员": "tekun", "五保": "tekun", "五保户": "tekun",
     "五保供养对象": "tekun", "三无人员": "three_nos", "孤儿": "orphan", "事实孤儿": "orphan",
     "重点优抚对象": "key_entitled", "优抚对象": "key_entitled", "重度残疾人": "severe_disability",
@@ -49,10 +53,14 @@ def tier_labels(c: Campaign) -> dict[str, str]:
 
 
 def exemption_labels(c: Campaign) -> dict[str, str]:
-    """Exemption name, alias or code (normalised) → code, limited to the campaign's exemptions."""
+    """Exemption name, alias or code (normalised) → code, limited to the campaign's exemptions.
+
+    The config's own words (`exemptions[].aliases`, then names and codes) win over the built-in aliases.
+    """
     codes = {e.code for e in c.exemptions}
     out = {_key(k): v for k, v in EXEMPTION_ALIASES.items() if v in codes}
     out.update({_key(e.code): e.code for e in c.exemptions})
+    out.update({_key(word): e.code for e in c.exemptions for word in e.aliases})
     out.update({_key(e.name): e.code for e in c.exemptions})
     return out
 

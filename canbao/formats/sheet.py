@@ -68,8 +68,8 @@ def _header(sheet: Any, df: pd.DataFrame, row: int, fen_columns: set[str],
 
 
 def write_sheet(sheet: Any, df: pd.DataFrame, banners: list[tuple[str, Any]], fen_columns: set[str],
-                formats: Mapping[str, Any], streaming: bool) -> None:
-    """Banner rows (merged across the table), the header, then every cell; text always as text."""
+                formats: Mapping[str, Any], streaming: bool, footers: list[tuple[str, Any]] | None = None) -> None:
+    """Banner rows (merged across the table), the header, every cell, then footer lines (e.g. signatures)."""
     last = max(len(df.columns) - 1, 0)
     for row, (text, fmt) in enumerate(banners):
         if last:
@@ -87,3 +87,5 @@ def write_sheet(sheet: Any, df: pd.DataFrame, banners: list[tuple[str, Any]], fe
             text(first + i, j, value)
         elif value is not None:
             _put(sheet, first + i, j, value, writers[j])
+    for k, (text_line, fmt) in enumerate(footers or []):
+        sheet.write_string(first + len(df) + 1 + k, 0, text_line, fmt)

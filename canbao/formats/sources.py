@@ -50,10 +50,10 @@ def _spec(code: str, title: str, kind: Kind, columns: str, required: str, channe
 SOURCES: dict[str, SourceSpec] = {s.code: s for s in [
     _spec("targets", "任务分解表", "targets", "unit_code unit_name level parent_code target",
           "unit_code unit_name target"),
-    _spec("last_year_roster", "上年参保人员名单", "last_year", "id_number name unit_code category tier",
+    _spec("last_year_roster", "上年参保人员名单", "last_year", "id_number name unit_code category tier person_number",
           "id_number name unit_code"),
     _spec("roster", "花名册", "roster",
-          "unit_code unit_name group household name id_number phone category tier registered_on",
+          "unit_code unit_name group household name id_number phone category tier registered_on person_number",
           "unit_code name id_number category registered_on",
           unit_code=("村（社区）代码", "单位代码", "单位编码", "村代码"),
           unit_name=("村（社区）名称", "村（社区）", "单位名称")),
@@ -91,7 +91,8 @@ SOURCES: dict[str, SourceSpec] = {s.code: s for s in [
           external_ref=("解缴单号", "缴款凭证号", "存款凭证号"),
           unit_code=("村（社区）代码", "单位代码", "村代码"),
           amount=("解缴金额", "存入金额", "金额")),
-    _spec("exemption", "困难人员名单", "exemption", "id_number name exemption town village",
+    _spec("exemption", "困难人员名单", "exemption",
+          "id_number name exemption town village included_on person_number",
           "id_number name"),
     _spec("deceased", "死亡人员名单", "deceased", "id_number name died_on", "id_number name died_on"),
 ]}

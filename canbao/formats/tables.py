@@ -16,7 +16,14 @@ import zlib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from canbao.formats.errors import FormatError
 from canbao.formats.extent import sheet_extent
@@ -24,7 +31,9 @@ from canbao.formats.html_table import html_grid
 from canbao.formats.sniff import sniff
 from canbao.policy.limits import FileLimits
 
-__all__ = ["EXCEL_SUFFIXES", "TEXT_SUFFIXES", "cell_text", "detect_encoding", "read_grid"]
+__all__ = ["EXCEL_SUFFIXES", "TEXT_SUFFIXES", "Sheet", "cell_text", "detect_encoding", "read_grid", "read_sheets"]
+
+Sheet = tuple[str | None, list[list[str]]]  # (sheet name, None for CSV and HTML; its rows)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt")
@@ -78,7 +87,23 @@ def _check_shape(grid: list[list[str]], limits: FileLimits) -> list[list[str]]:
     return grid
 
 
-def _excel_grid(path: Path, limits: FileLimits, zipped: bool) -> list[list[str]]:
+def _filled(sheet: CalamineSheet, grid: list[list[str]]) -> list[list[str]]:
+    """Merged ranges carry their top-left value in every cell (a town merged down its villages' rows)."""
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if not row[c]:
+                    row[c] = value
+    return grid
+
+
+def _excel_sheets(path: Path, limits: FileLimits, zipped: bool) -> list[Sheet]:
     if zipped:
         with zipfile.ZipFile(path) as archive:
             declared, real = sheet_extent(archive, limits)
@@ -88,16 +113,24 @@ def _excel_grid(path: Path, limits: FileLimits, zipped: bool) -> list[list[str]]
                 raise _too_big(what, found, limit)
     # calamine picks its parser by the name; an .xlsx saved as .xls (or the reverse) is detected by content.
     named = path.suffix.lower() in ((".xlsx", ".xlsm") if zipped else (".xls",))
+    sheets: list[Sheet] = []
     with path.open("rb") as fh:
         book = CalamineWorkbook.from_path(str(path)) if named else CalamineWorkbook.from_filelike(fh)
-    try:
-        sheet = book.get_sheet_by_index(0)
-        # Rows must be anchored at A1, so list index + 1 is the Excel row number.
-        rows = sheet.iter_rows() if sheet.start == (0, 0) else sheet.to_python(skip_empty_area=False)
-        grid = [[c if type(c) is str else cell_text(c) for c in row] for row in rows]
-    finally:
-        book.close()
-    return _check_shape(grid, limits)
+        try:
+            for index, meta in enumerate(book.sheets_metadata):
+                if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
+                    continue  # hidden sheets (lookup lists, old versions) and chart sheets are not data
+                sheet = book.get_sheet_by_index(index)
+                if sheet.start is None:
+                    sheets.append((meta.name, []))
+                    continue
+                # Rows must be anchored at A1, so list index + 1 is the Excel row number.
+                rows = sheet.iter_rows() if sheet.start == (0, 0) else sheet.to_python(skip_empty_area=False)
+                grid = [[c if type(c) is str else cell_text(c) for c in row] for row in rows]
+                sheets.append((meta.name, _filled(sheet, _check_shape(grid, limits))))
+        finally:
+            book.close()
+    return sheets or [(None, [])]
 
 
 def _decoded(path: Path) -> str:
@@ -134,7 +167,7 @@ def _html_grid(path: Path, limits: FileLimits) -> list[list[str]]:
         raise _too_big(str(exc), limit + 1, limit) from None
 
 
-def _grid(path: Path, limits: FileLimits) -> list[list[str]]:
+def _sheets(path: Path, limits: FileLimits) -> list[Sheet]:
     suffix = path.suffix.lower()
     if suffix not in (*EXCEL_SUFFIXES, *TEXT_SUFFIXES):
         raise FormatError(f"unsupported file type '{path.suffix}' (expected .xlsx, .xls or .csv)",
@@ -149,23 +182,24 @@ def _grid(path: Path, limits: FileLimits) -> list[list[str]]:
     if kind == "ole" and suffix in (".xlsx", ".xlsm"):
         raise FormatError("an encrypted Office file", "file_encrypted")  # OOXML with a password is OLE
     if kind in ("zip", "ole"):
-        return _excel_grid(path, limits, zipped=kind == "zip")
+        return _excel_sheets(path, limits, zipped=kind == "zip")
     if kind == "html":
-        return _html_grid(path, limits)
+        return [(None, _html_grid(path, limits))]
     if kind == "text":
-        return _csv_grid(path, limits)
+        return [(None, _csv_grid(path, limits))]
     raise FormatError(f"content is {kind}, not a table", "file_type_unknown")
 
 
-def read_grid(path: Path, limits: FileLimits | None = None) -> list[list[str]]:
-    """Every row of the first sheet (or of the CSV or HTML table) as text; row i is the file's row i + 1.
+def read_sheets(path: Path, limits: FileLimits | None = None) -> list[Sheet]:
+    """Every visible sheet (hidden ones skipped; one unnamed sheet for CSV and HTML) as rows of text, merged
+    ranges filled; row i is the file's row i + 1.
 
     Raises FormatError (with a file-level reason code) for any file that cannot be read within `limits`.
     """
     path = Path(path)
     limits = limits or _DEFAULT
     try:
-        return _grid(path, limits)
+        return _sheets(path, limits)
     except PasswordError as exc:
         raise FormatError(f"password protected: {exc}", "file_encrypted") from None
     except (CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ET.ParseError) as exc:
@@ -179,3 +213,8 @@ def read_grid(path: Path, limits: FileLimits | None = None) -> list[list[str]]:
         raise FormatError(f"encoding: {exc.reason}", "file_encoding") from None
     except OSError as exc:
         raise FormatError(f"cannot read: {exc.strerror or type(exc).__name__}", "file_io_error") from None
+
+
+def read_grid(path: Path, limits: FileLimits | None = None) -> list[list[str]]:
+    """The rows of the first visible sheet (or of the CSV or HTML table); see read_sheets."""
+    return read_sheets(path, limits)[0][1]

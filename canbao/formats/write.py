@@ -23,8 +23,9 @@ _BIG = 1_000_000  # cells above which a workbook is streamed to disk (xlsxwriter
 
 def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], title: str | None = None,
                    notes: Iterable[str] | None = None, *, fen_columns: Iterable[str] = (),
-                   created: datetime = FIXED_CREATED) -> Path:
-    """An .xlsx with one sheet per frame: title and note rows, bold frozen header, fitted widths.
+                   created: datetime = FIXED_CREATED, footers: Mapping[str, Iterable[str]] | None = None) -> Path:
+    """An .xlsx with one sheet per frame: title and note rows, bold frozen header, fitted widths; `footers`
+    (sheet name → lines) are written one blank row below that sheet's table (signature lines, 盖章).
 
     Text cells (ID numbers included) are written as text, `fen_columns` (integer fen) and numeric
     columns named "…金额…" as yuan with the number format 0.00, datetime columns as dates.
@@ -45,7 +46,8 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], title: str | 
     banners = [(title, formats["title"])] if title else []
     banners += [(note, formats["note"]) for note in notes or []]
     for name, df in sheets.items():
-        write_sheet(book.add_worksheet(name[:31]), df, banners, set(fen_columns), formats, streaming)
+        below = [(line, formats["note"]) for line in (footers or {}).get(name, [])]
+        write_sheet(book.add_worksheet(name[:31]), df, banners, set(fen_columns), formats, streaming, below)
     book.close()
     return path
 

@@ -26,8 +26,9 @@ def _write(job: FileJob, inbox: Path) -> str:
                   preamble=[*preamble, *job.notes])
     else:
         sheet = job.path.rsplit("/", 1)[-1].split("_")[-1].removesuffix(".xlsx")[:31]
-        write_workbook(path, {sheet or "Sheet1": job.frame}, job.title, job.notes,
-                       fen_columns=job.fen_columns)
+        name = sheet or "Sheet1"
+        write_workbook(path, {name: job.frame}, job.title, job.notes, fen_columns=job.fen_columns,
+                       footers={name: job.footers} if job.footers else None)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

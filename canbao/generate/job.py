@@ -27,6 +27,7 @@ class FileJob:
     notes: tuple[str, ...] = ()
     fen_columns: tuple[str, ...] = ()
     encoding: str | None = None  # a CSV's encoding; None writes .xlsx
+    footers: tuple[str, ...] = ()  # lines below the table (合计, 填表人, 审核人 …), one blank row after it
 
     @property
     def banner_rows(self) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["AGENCY_LAYOUTS", "DEFAULT_AGENCY_LAYOUT", "LAYOUTS", "Layout", "agency_layout"]
+__all__ = ["AGENCY_LAYOUTS", "ANNEX3", "ANNEX3_AGENCIES", "DEFAULT_AGENCY_LAYOUT", "LAYOUTS", "Layout",
+           "agency_layout"]
 
 Layout = list[tuple[str, str]]  # (Chinese header, field of the prepared row frame)
 
@@ -41,15 +42,19 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 # Each agency keeps its own list layout; where one agency confirms several categories a column says which.
+# Civil affairs files the medical-assistance layout of real practice (附件3): identity words as it writes them,
+# the day each person was included, a title, a 填报单位 line and 合计/填表人/审核人 lines below (ANNEX3_AGENCIES).
+ANNEX3: Layout = [("序号", "seq"), ("身份证号", "id_text"), ("姓名", "name"), ("医疗救助身份", "identity_word"),
+                  ("镇（街）", "town"), ("村（居）", "village"), ("纳入资助时间", "included_on")]
+ANNEX3_AGENCIES = ("civil_affairs",)
 AGENCY_LAYOUTS: dict[str, Layout] = {
-    "civil_affairs": [("序号", "seq"), ("姓名", "name"), ("公民身份号码", "id_text"),
-                      ("救助类别", "exemption"), ("所属镇（街道）", "town"), ("村（社区）", "village")],
+    "civil_affairs": ANNEX3,
     "veterans_affairs": [("姓名", "name"), ("身份证号", "id_text"), ("优抚类别", "veteran_type"),
                          ("乡镇", "town")],
     "disabled_federation": [("姓名", "name"), ("身份证号码", "id_text"), ("残疾等级", "disability_grade"),
                             ("残疾类别", "disability_type"), ("地址", "address")],
     "poverty_office": [("乡镇", "town"), ("村", "village"), ("姓名", "name"), ("证件号码", "id_text"),
-                       ("与户主关系", "relation"), ("脱贫属性", "poverty_status")],
+                       ("人员编号", "person_number"), ("与户主关系", "relation"), ("脱贫属性", "poverty_status")],
     "rural_work": [("乡镇", "town"), ("村", "village"), ("姓名", "name"), ("证件号码", "id_text"),
                    ("与户主关系", "relation"), ("脱贫属性", "poverty_status")],
     "trade_union": [("序号", "seq"), ("姓名", "name"), ("身份证号码", "id_text"), ("困难类别", "exemption"),
@@ -62,6 +67,6 @@ DEFAULT_AGENCY_LAYOUT: Layout = [("序号", "seq"), ("姓名", "name"), ("身份
 def agency_layout(agency: str, categories: int) -> Layout:
     """The agency's own layout; with more than one category a category column is added if it has none."""
     layout = list(AGENCY_LAYOUTS.get(agency, DEFAULT_AGENCY_LAYOUT))
-    if categories > 1 and not any(field == "exemption" for _, field in layout):
+    if categories > 1 and not any(field in ("exemption", "identity_word") for _, field in layout):
         layout.append(("资助类别", "exemption"))
     return layout

@@ -13,7 +13,7 @@ from canbao.formats.read import FormatError, read_source
 from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
-from canbao.intake.plausible import intake_bounds
+from canbao.intake.plausible import ENROLLED_COLUMNS, intake_bounds
 from canbao.intake.store import (
     delete_superseded,
     enrolled_units,
@@ -85,11 +85,14 @@ def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings:
     return rows, pd.DataFrame(unreadable)
 
 
-def _validate(conn: Connection, df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
+def _validate(df: pd.DataFrame, source: str, ctx: IntakeContext, enrolled: pd.DataFrame | None = None) -> Validated:
+    """Validated rows of one source; `enrolled` (plausible.ENROLLED_COLUMNS) is who the ledger has where (None: a
+    dry run without the ledger, where no transfer can be seen)."""
     c, units, bounds = ctx.campaign, ctx.units, intake_bounds(ctx.campaign)
     if source in ("roster", "school"):
+        known = enrolled if enrolled is not None else pd.DataFrame(columns=ENROLLED_COLUMNS)
         v = validate_registrations(df, c, units=units, deceased=ctx.deceased, today=ctx.today, source=source,
-                                   enrolled=enrolled_units(conn, c.id))
+                                   enrolled=known)
         v.accepted["kind"] = v.accepted["id_number"].isin(list(ctx.prior)).map({True: "renewal", False: "new"})
         if source == "roster":
             return v
@@ -119,7 +122,8 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
     """Take in a source's files not seen before (by hash); rejected rows are kept with reasons."""
     fresh = [f for f in files if f.sha256 not in seen]
     df, unreadable = _read(fresh, source, ctx, mappings)
-    v = _validate(conn, df, source, ctx) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
+    enrolled = enrolled_units(conn, ctx.campaign.id) if source in ("roster", "school") and len(df) else None
+    v = _validate(df, source, ctx, enrolled) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
     if len(unreadable):
         v = Validated(v.accepted, pd.concat([v.rejected, unreadable], ignore_index=True), v.skipped, v.payments)
     imports, superseded = {}, []

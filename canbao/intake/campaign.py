@@ -12,7 +12,7 @@ from canbao.intake.batch import IntakeContext
 from canbao.ledger.bulk import upsert
 from canbao.ledger.schema import Campaign as CampaignRow
 from canbao.ledger.schema import Import, PriorInsured, Resident, Unit
-from canbao.policy.load import resolve
+from canbao.policy.load import config_file
 from canbao.policy.model import Campaign
 
 __all__ = ["intake_context", "open_campaign", "seen_hashes"]
@@ -20,7 +20,7 @@ __all__ = ["intake_context", "open_campaign", "seen_hashes"]
 
 def open_campaign(conn: Connection, c: Campaign, now: datetime) -> None:
     """Make sure the campaign and its configured units exist in the ledger (idempotent)."""
-    sha = hashlib.sha256(resolve(c.id).read_bytes()).hexdigest()
+    sha = hashlib.sha256(config_file(c).read_bytes()).hexdigest()
     upsert(conn, CampaignRow, [{"id": c.id, "locality": c.campaign.locality,
                                 "insurance_year": c.campaign.insurance_year, "config_sha256": sha,
                                 "opened_at": now}], keys=["id"], update=["config_sha256"])

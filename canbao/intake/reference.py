@@ -13,6 +13,7 @@ from canbao.intake.plausible import date_checks, intake_bounds
 from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.intake.validate import Validated
 from canbao.ledger.bulk import upsert
+from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import CashDeposit, PriorInsured, Resident, Unit
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
     ids = check_ids(_text(df, "id_number"), today=ctx.today)
     checks = [("id", ids["reason"].notna())]
     extra: dict[str, pd.Series] = {}
+    if source == "last_year_roster":
+        extra["person_number"] = _text(df, "person_number")
     if source == "deceased":
         extra["died_on"], bad = parse_dates(_text(df, "died_on"))
         checks.append(("date_invalid", bad))
@@ -81,6 +84,7 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
     if source == "last_year_roster":
         ctx.prior |= set(ok["id_number"])
         upsert(conn, Resident, people, keys=["id_number"], update=[])
+        record_person_numbers(conn, ok)
         rows = ok.drop_duplicates("id_number")[["id_number", "unit_code", "category"]].assign(campaign_id=cid)
         return upsert(conn, PriorInsured, rows, keys=["campaign_id", "id_number"])
     if source == "deceased":

@@ -19,6 +19,7 @@ REASON_COLUMN = {
     "deceased": "id_number", "payment_duplicate_row": "external_ref", "reference_missing": "external_ref",
     "date_implausible": "date", "paid_after_last_day": "date", "registration_after_window": "date",
     "amount_implausible": "amount", "transfer_unconfirmed": "unit_code",
+    "identity_unknown": "exemption", "identity_other_agency": "exemption",
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, select
 from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
 from canbao.ledger.bulk import insert_rows, upsert
+from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
 
 __all__ = ["FileImport", "delete_superseded", "enrolled_units", "record_rejections", "start_import",
@@ -87,6 +88,7 @@ def store_registrations(conn: Connection, campaign_id: str, accepted: pd.DataFra
         return 0
     residents = accepted[["id_number", "name", "sex", "birth_date", "phone"]].drop_duplicates("id_number")
     upsert(conn, Resident, residents, keys=["id_number"])
+    record_person_numbers(conn, accepted)  # 人员编号 where the roster or school list carries it
     rows = pd.DataFrame({
         "campaign_id": campaign_id, "id_number": accepted["id_number"], "unit_code": accepted["unit_code"],
         "category": accepted["category"], "tier": accepted["tier"], "channel": channel,

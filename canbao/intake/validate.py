@@ -75,6 +75,7 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
         "sex": ids["sex"], "birth_date": born, "unit_code": df["unit_code"].astype("string").str.strip(),
         "category": category, "tier": tier.astype("Int64"), "registered_on": registered,
         "phone": df.get("phone", pd.NA), "household": df.get("household", pd.NA),
+        "person_number": df.get("person_number", pd.NA),
         "source_file": df["source_file"], "source_row": df["source_row"].astype("int64"),
     }, index=df.index)[ok]
     # One enrollment per person: the earliest registration wins, later ones (another village) are rejected.

@@ -167,6 +167,7 @@ class Exemption(Base):
     source_list: Mapped[str] = mapped_column(String(128))
     approved_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    included_on: Mapped[date | None] = mapped_column(Date)  # 纳入资助时间 from the winning agency's list
 
 
 class Import(Base):

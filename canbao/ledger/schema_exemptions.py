@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
@@ -82,6 +83,7 @@ class ExemptionEntry(Base):
     also_listed: Mapped[str | None] = mapped_column(String(200))  # other categories the same list gave
     town: Mapped[str | None] = mapped_column(String(64))
     village: Mapped[str | None] = mapped_column(String(64))
+    included_on: Mapped[date | None] = mapped_column(Date)  # 纳入资助时间 as the agency wrote it
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
     source_row: Mapped[int] = mapped_column(Integer)
     excluded: Mapped[bool] = mapped_column(Boolean, server_default=false())

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from canbao.formats.sources import SOURCES
+from canbao.policy.format_checks import format_problems
 from canbao.policy.model import Campaign
 from canbao.policy.rule_checks import rule_problems
 
@@ -18,7 +19,7 @@ def cross_check(c: Campaign) -> list[Problem]:
     """Every cross-field problem of a campaign as (dotted.path, message)."""
     return [
         *_phases(c), *_deadlines(c), *_references(c), *_schedule(c), *_units(c), *_reporting(c),
-        *_settlement(c), *_subsidies(c), *_intake_limits(c), *rule_problems(c),
+        *_settlement(c), *_subsidies(c), *_intake_limits(c), *rule_problems(c), *format_problems(c),
     ]
 
 

@@ -13,7 +13,8 @@ from canbao.errors import CanbaoError
 from canbao.policy.checks import cross_check
 from canbao.policy.model import Campaign
 
-__all__ = ["CONFIG_DIR", "ConfigError", "available_campaigns", "check_config", "load_campaign", "resolve"]
+__all__ = ["CONFIG_DIR", "ConfigError", "available_campaigns", "check_config", "config_file", "load_campaign",
+           "resolve"]
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
@@ -80,12 +81,22 @@ def check_config(path: Path) -> tuple[Campaign | None, list[str]]:
     return (None if problems else campaign), problems
 
 
+_FILES: dict[int, Path] = {}  # id() of each loaded (cached, so long-lived) campaign → the file it came from
+
+
 @lru_cache(maxsize=32)
 def _load(path: Path) -> Campaign:
     campaign, problems = check_config(path)
     if campaign is None:
         raise ConfigError(problems)
+    _FILES[id(campaign)] = path
     return campaign
+
+
+def config_file(c: Campaign) -> Path:
+    """The file a campaign was loaded from (configs/<id>.yaml for one built otherwise)."""
+    path = _FILES.get(id(c))
+    return path if path is not None and _load(path) is c else resolve(c.id)
 
 
 def load_campaign(name: str | Path, config_dir: Path = CONFIG_DIR) -> Campaign:

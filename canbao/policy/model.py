@@ -30,6 +30,7 @@ __all__ = [
     "Deadline",
     "Exemption",
     "ExemptionHandoff",
+    "Formats",
     "LateRule",
     "OptionalCover",
     "Phase",
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 CATEGORY_CODES = ("resident", "elderly", "non_employed", "minor", "college_student")
+# The codes the shipped configs use; a campaign may define others (any lowercase code with its own name).
 EXEMPTION_CODES = (
     "dibao", "tekun", "three_nos", "orphan", "key_entitled", "severe_disability",
     "registered_low_income", "hardship_worker_family", "downsized_1960s", "old_party_member",
@@ -241,8 +243,10 @@ class Contribution(Strict):
 class Exemption(Sourced):
     """An exemption category: who confirms it and who pays the individual part."""
 
-    code: Literal[EXEMPTION_CODES]  # type: ignore[valid-type]
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]  # any code; the ledger keeps 32
     name: str
+    aliases: list[str] = Field(default_factory=list, description="other words agencies write for it "
+                               "(e.g. 农村低保, 城市低保 for dibao); many words to one code")
     agency: str
     funding_mode: Literal["full_subsidy", "partial_subsidy", "advance_then_settle"]
     payer: str = Field(description="agency whose budget pays (or advances) the individual part")
@@ -271,7 +275,8 @@ class ExemptionHandoff(Strict):
     end: Day | None = Field(default=None, description="last day (default: registration end or last list deadline)")
     run_time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "08:30"
     approval_timeout_hours: int = Field(default=72, gt=0, description="how long a list waits for a decision")
-    columns: dict[str, dict[Literal["id_number", "name", "exemption", "town", "village"], list[str]]] = Field(
+    columns: dict[str, dict[Literal["id_number", "name", "exemption", "town", "village", "included_on",
+                                    "person_number"], list[str]]] = Field(
         default_factory=dict, description="agency code -> column -> extra Chinese headers of its list")
     note: str | None = None
 
@@ -280,6 +285,14 @@ class ExemptionHandoff(Strict):
         if self.start and self.end and self.start > self.end:
             raise ValueError("start is after end")
         return self
+
+
+class Formats(Strict):
+    """Extra header names of received files, for any source (beyond the common ones the reader knows)."""
+
+    headers: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict, description="source code -> canonical column -> extra Chinese headers")
+    note: str | None = None
 
 
 class BenefitRule(Sourced):
@@ -444,6 +457,7 @@ class Campaign(Strict):
     contribution: Contribution
     exemptions: list[Exemption] = []
     exemption_handoff: ExemptionHandoff | None = None
+    formats: Formats = Formats()
     benefit_start: BenefitStart
     channels: list[Channel]
     reporting: Reporting
