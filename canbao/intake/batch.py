@@ -14,6 +14,7 @@ from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
 from canbao.intake.plausible import intake_bounds
+from canbao.intake.proofs import decided_at, record_proofs, validate_proofs
 from canbao.intake.store import (
     delete_superseded,
     enrolled_units,
@@ -99,6 +100,9 @@ def _validate(conn: Connection, df: pd.DataFrame, source: str, ctx: IntakeContex
     if source in PAYMENT_SOURCES:
         return validate_payments(df, today=ctx.today, source=source, bounds=bounds,
                                  units=units if source == "village_cash" else None)
+    if source == "proof":
+        registered = set(enrolled_units(conn, c.id)["id_number"])
+        return validate_proofs(df, c, registered=registered, today=ctx.today)
     return reference.validate(df, source, ctx)
 
 
@@ -111,6 +115,10 @@ def _store(conn: Connection, source: str, v: Validated, imports: dict[str, int],
         return store_registrations(conn, cid, v.accepted, imports, "service_window", now, run)
     if source in PAYMENT_SOURCES:
         return store_payments(conn, cid, v.accepted, imports, source, now, run)
+    if source == "proof":
+        rows = v.accepted.assign(decided_at=[decided_at(d.date()) for d in v.accepted["decided_on"]],
+                                 import_id=v.accepted["source_file"].map(imports))
+        return record_proofs(conn, cid, rows, now, run)
     return reference.store(conn, source, v.accepted, imports, ctx)
 
 

@@ -19,6 +19,8 @@ REASON_COLUMN = {
     "deceased": "id_number", "payment_duplicate_row": "external_ref", "reference_missing": "external_ref",
     "date_implausible": "date", "paid_after_last_day": "date", "registration_after_window": "date",
     "amount_implausible": "amount", "transfer_unconfirmed": "unit_code",
+    "proof_decision_unknown": "decision", "proof_kind_unknown": "proof", "reviewer_missing": "reviewer",
+    "proof_not_registered": "id_number", "proof_duplicate_row": "id_number",
 }
 
 
