@@ -108,7 +108,8 @@ def record_proofs(conn: Connection, campaign_id: str, rows: pd.DataFrame, now: d
                       "recorded_at": now, "import_id": r.get("import_id"), "flow_run_id": flow_run_id})
         if before is not None:
             audit.append({"at": now, "flow_run_id": flow_run_id, "campaign_id": campaign_id, "action": "update",
-                          "table_name": ProofConfirmation.__tablename__, "record_key": f"{campaign_id}/{r['id_number']}",
+                          "table_name": ProofConfirmation.__tablename__,
+                          "record_key": f"{campaign_id}/{r['id_number']}",
                           "import_id": r.get("import_id"), "source_file": r.get("source_file"),
                           "source_row": r.get("source_row"),
                           "before": json.loads(json.dumps({k: _stamp(before[k]) for k in CONTENT})),
