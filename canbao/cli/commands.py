@@ -183,3 +183,8 @@ def _figures(args: argparse.Namespace) -> Any:
 
 COMMANDS.append(Command(("figures",), "headline figures per unit as of a day, from the ledger (one JSON document)",
                         _figures_args, _figures))
+
+
+from canbao.cli.proof import PROOF_COMMANDS  # noqa: E402 - the proof commands live in their own module
+
+COMMANDS.extend(PROOF_COMMANDS)
