@@ -49,12 +49,14 @@ def _registered(people: pd.DataFrame) -> pd.DataFrame:
     rest = waiting[~proof & ~refused]
     underpaid = rest["paid_part"]
     over = people[(people["overpaid_fen"] > 0) & ~people["proof_refused"]]
+    # Columns are taken from the selected rows themselves: pandas gives an empty frame a Series' index on assign.
     frames = [rest[~underpaid][_PEOPLE].assign(item="unpaid", paid_fen=0, refund_fen=0),
-              rest[underpaid][_PEOPLE].assign(item="underpaid", paid_fen=rest["paid_fen"], refund_fen=0),
-              waiting[proof][_PEOPLE].assign(item="proof_pending", paid_fen=waiting["paid_fen"], refund_fen=0),
+              rest[underpaid][[*_PEOPLE, "paid_fen"]].assign(item="underpaid", refund_fen=0),
+              waiting[proof][[*_PEOPLE, "paid_fen"]].assign(item="proof_pending", refund_fen=0),
               over[_PEOPLE].assign(item="overpaid", paid_fen=over["resident_paid_fen"],
                                    refund_fen=over["overpaid_fen"]),
-              waiting[refused][_PEOPLE].assign(item="proof_refused", paid_fen=0, refund_fen=waiting["overpaid_fen"])]
+              waiting[refused][[*_PEOPLE, "overpaid_fen"]].rename(columns={"overpaid_fen": "refund_fen"}).assign(
+                  item="proof_refused", paid_fen=0)]
     return pd.concat(frames, ignore_index=True)
 
 
