@@ -1,4 +1,4 @@
-"""A coordinator's proof decision (Kaijiang 三(二)) through the CLI, the inbox and every output, on SQLite and PostgreSQL.
+"""A coordinator's proof decision (Kaijiang 三(二)) via the CLI, the inbox and every output, SQLite and PostgreSQL.
 
 Figures from DOMAIN.md (开江县 2020): individual part 250 yuan; concentrated period 2019-09-01..2019-12-25;
 after it, enrollment only with proof of a named reason (三(二)) and cover 30 days after the payment (三(四)).
@@ -70,18 +70,21 @@ def ledger(engine: Engine, people: dict[int, date], imported: date = date(2020, 
         open_campaign(conn, c, at(date(2019, 9, 1)))
         upsert(conn, Unit, [{"campaign_id": C, "code": VILLAGE, "name": "城南社区", "level": "village",
                              "parent_code": TOWN, "target": 4}], keys=["campaign_id", "code"])
-        upsert(conn, Import, [{"id": k, "campaign_id": C, "source": s, "file_name": f"{k}.csv", "sha256": str(k) * 64,
+        upsert(conn, Import, [{"campaign_id": C, "source": s, "file_name": f"{k}.csv", "sha256": str(k) * 64,
                                "rows_total": 1, "rows_accepted": 1, "rows_rejected": 0, "imported_at": at(imported)}
-                              for k, s in [(1, "roster"), (2, "service_window")]], keys=["id"])
+                              for k, s in [(1, "roster"), (2, "service_window")]],
+               keys=["campaign_id", "source", "sha256"])  # ids from the sequence: later imports follow on
+        ids = dict(conn.execute(select(Import.source, Import.id).where(Import.campaign_id == C)).all())
         upsert(conn, Resident, [{"id_number": pid(i), "name": f"王{i}", "sex": "M", "birth_date": date(1985, 1, 1)}
                                 for i in people], keys=["id_number"])
         upsert(conn, Enrollment, [{"campaign_id": C, "id_number": pid(i), "unit_code": VILLAGE, "category": "resident",
                                    "tier": 1, "channel": "service_window", "kind": "new", "registered_at": day,
-                                   "import_id": 1, "source_row": i} for i, day in people.items()],
+                                   "import_id": ids["roster"], "source_row": i} for i, day in people.items()],
                keys=["campaign_id", "id_number"])
         upsert(conn, Payment, [{"campaign_id": C, "channel": "service_window", "external_ref": f"R{i}",
                                 "id_number": pid(i), "unit_code": VILLAGE, "amount_fen": PART, "paid_on": day,
-                                "import_id": 2, "source_row": i} for i, day in people.items()],
+                                "import_id": ids["service_window"], "source_row": i}
+                               for i, day in people.items()],
                keys=["campaign_id", "channel", "external_ref"])
 
 
