@@ -31,6 +31,9 @@ REJECTIONS: dict[str, str] = {
     "registration_after_window": "超过参保登记截止日期",
     "amount_implausible": "金额超过合理上限",
     "transfer_unconfirmed": "跨单位转移待确认（已在其他单位参保登记）",
+    "text_control_chars": "含有不可见控制字符",
+    "text_too_long": "内容超过长度上限",
+    "number_invalid": "数值无效（须为整数且不超出上限）",
 }
 
 # File-level refusals: nothing of the file enters the ledger; the file is named in the error workbook.

@@ -14,6 +14,7 @@ from canbao.formats.read import FormatError, read_source
 from canbao.identity import check_ids, mask_ids_in
 from canbao.intake.inbox import SUFFIXES, InboxFile, sha256_of
 from canbao.intake.rejections import first_reason, rejected_frame
+from canbao.intake.storable import STORED_TEXT, text_faults
 from canbao.policy.model import Campaign
 from canbao.reasons import label
 
@@ -87,7 +88,9 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
     ids = check_ids(df["id_number"], today=today)
     own = [e.code for e in c.exemptions if e.agency == d.agency]
     name = df["name"].astype("string").str.strip()
-    reason = first_reason(df.index, [("id", ids["reason"].notna()), ("name_missing", name.isna() | (name == "")),
+    text = text_faults(df, STORED_TEXT[SOURCE])
+    reason = first_reason(df.index, [("id", ids["reason"].notna()), *text.checks(),
+                                     ("name_missing", name.isna() | (name == "")),
                                      ("category_unknown", ~df["exemption"].isin(own))])
     reason = reason.where(reason != "id", ids["reason"])
     ok = pd.DataFrame({"id_number": ids["id_number"], "name": name, "sex": ids["sex"],
@@ -97,7 +100,7 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
                        "source_file": df["source_file"], "source_row": df["source_row"].astype("int64")},
                       index=df.index)[reason.isna()]
     people = resolve_people(c, ok, ["source_file", "source_row"])
-    rejected = rejected_frame(df, reason, SOURCE)
+    rejected = rejected_frame(df, reason, SOURCE, text.column)
     if unreadable:
         rejected = pd.concat([rejected, pd.DataFrame(unreadable)], ignore_index=True)
     return ListRows(people, rejected, len(df), len(ok) - len(people))
