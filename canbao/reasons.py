@@ -38,6 +38,9 @@ REJECTIONS: dict[str, str] = {
     "reviewer_missing": "审核人为空",
     "proof_not_registered": "本期未参保登记，无可审核的中途参保",
     "proof_duplicate_row": "同一人的审核结果重复出现",
+    "text_control_chars": "含有不可见控制字符",
+    "text_too_long": "内容超过长度上限",
+    "number_invalid": "数值无效（须为整数且不超出上限）",
 }
 
 # File-level refusals: nothing of the file enters the ledger; the file is named in the error workbook.

@@ -21,7 +21,7 @@ from tasks.runtime import ledger_engine
 __all__ = ["cleanup_batches", "write_cleanup_summary", "write_town_notices"]
 
 
-@task(name="cleanup-lists", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="cleanup-lists", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def cleanup_batches(campaign: str, as_of: date) -> dict[str, Any]:
     """Every item to chase with what is due today, late payers, and the units, batched per town."""
     c = load_campaign(campaign)
@@ -44,7 +44,7 @@ def cleanup_batches(campaign: str, as_of: date) -> dict[str, Any]:
     return {"items": items, "late": late, "units": units, "batches": batches}
 
 
-@task(name="write-town-notices", task_run_name="notices-{batch[town]}", cache_policy=NO_CACHE)
+@task(name="write-town-notices", task_run_name="notices-{batch[town]}", cache_policy=NO_CACHE, persist_result=False)
 def write_town_notices(campaign: str, batch: dict[str, Any], as_of: date, out: str) -> list[str]:
     """The notice workbook of every unit of one town that has someone to chase or a late payer."""
     c = load_campaign(campaign)
@@ -52,7 +52,7 @@ def write_town_notices(campaign: str, batch: dict[str, Any], as_of: date, out: s
             for u in batch["units"]]
 
 
-@task(name="write-cleanup-summary", cache_policy=NO_CACHE)
+@task(name="write-cleanup-summary", cache_policy=NO_CACHE, persist_result=False)
 def write_cleanup_summary(campaign: str, lists: dict[str, Any], as_of: date, out: str) -> tuple[str, list[dict]]:
     """The county's summary workbook (counts only) and its rows for the artifact."""
     table = summary_table(lists["items"], lists["late"], lists["units"])

@@ -25,14 +25,14 @@ from tasks.runtime import clock_now, flow_run_id, ledger_engine
 __all__ = ["emit_deadline_event", "publish_deadline_table", "read_deadline_states"]
 
 
-@task(name="read-deadline-states", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="read-deadline-states", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def read_deadline_states(campaign: str, day: date) -> list[DeadlineState]:
     """Every deadline occurrence that matters on `day`, with its state from the ledger."""
     with ledger_engine().connect() as conn:
         return deadline_states(conn, load_campaign(campaign), day)
 
 
-@task(name="publish-deadline-table", cache_policy=NO_CACHE)
+@task(name="publish-deadline-table", cache_policy=NO_CACHE, persist_result=False)
 def publish_deadline_table(campaign: str, day: date, states: list[DeadlineState]) -> str:
     """A table artifact `<campaign>-deadlines` of the day's deadline states, in Chinese."""
     key = f"{campaign}-deadlines"
@@ -42,7 +42,7 @@ def publish_deadline_table(campaign: str, day: date, states: list[DeadlineState]
     return key
 
 
-@task(name="emit-deadline-event", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+@task(name="emit-deadline-event", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
 def emit_deadline_event(state: DeadlineState) -> bool:
     """Emit `canbao.deadline.<state>` unless it was emitted for this occurrence today; True if emitted now."""
     engine, key = ledger_engine(), alert_key(state)

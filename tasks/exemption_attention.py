@@ -14,7 +14,7 @@ __all__ = ["COORDINATOR", "notify_coordinator"]
 COORDINATOR = "medical_insurance"  # the bureau that takes in the lists (else the channels' default)
 
 
-@task(name="notify-exemption-attention", cache_policy=NO_CACHE)
+@task(name="notify-exemption-attention", cache_policy=NO_CACHE, persist_result=False)
 def notify_coordinator(campaign: str, lines: list[str]) -> bool:
     """Send the lines that need attention to the coordinator's channels; False (logged) when not delivered."""
     c = load_campaign(campaign)

@@ -29,7 +29,7 @@ from tasks.runtime import flow_run_id, ledger_engine
 __all__ = ["consolidate_exemptions", "hand_off"]
 
 
-@task(name="consolidate-exemptions", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="consolidate-exemptions", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def consolidate_exemptions(campaign: str, as_of: date) -> dict[str, Any]:
     """Write the consolidated list into `exemptions` (which drives quotes and payment checks)."""
     c = load_campaign(campaign)
@@ -50,7 +50,7 @@ def _town_table(persons: pd.DataFrame, missing: pd.DataFrame | None) -> list[dic
     return [{"镇（街）": town, **{k: int(v) for k, v in row.items()}} for town, row in table.iterrows()]
 
 
-@task(name="hand-off-exemptions", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="hand-off-exemptions", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None = None,
              warnings: list[str] | None = None) -> dict[str, Any]:
     """Town lists, the tax bureau's request detail and the special-group list as of the day; a batch if changed.

@@ -24,6 +24,7 @@ from canbao.exemptions.versions import record_delivery, same_delivery, version_d
 from canbao.exemptions.workbooks import safe_name
 from canbao.formats.headers import normalize_header
 from canbao.formats.layout import NOT_DATA
+from canbao.identity import mask_ids_in
 from canbao.policy.load import load_campaign
 from canbao.policy.model import Campaign
 from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
@@ -47,14 +48,15 @@ def _shown(path: Path) -> str:
     return str(path.resolve().relative_to(Path.cwd())) if path.resolve().is_relative_to(Path.cwd()) else str(path)
 
 
-@task(name="scan-exemption-lists", cache_policy=NO_CACHE)
+@task(name="scan-exemption-lists", cache_policy=NO_CACHE, persist_result=False)
 def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
     """The deliveries waiting in `inbox/exemption/<agency>/`."""
     deliveries, skipped = scan_deliveries(Path(inbox), load_campaign(campaign))
     logger = get_run_logger()
     logger.info("%d agency deliveries waiting: %s", len(deliveries), ", ".join(d.agency for d in deliveries) or "-")
     for name in skipped:
-        logger.warning("left alone (not in a folder named after an agency that confirms a list): %s", name)
+        logger.warning("left alone (not in a folder named after an agency that confirms a list): %s",
+                       mask_ids_in(name))
     return deliveries
 
 
@@ -78,7 +80,7 @@ def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> 
 
 
 @task(name="receive-exemption-list", task_run_name="receive-{delivery.agency}", retries=1, retry_delay_seconds=10,
-      cache_policy=NO_CACHE)
+      cache_policy=NO_CACHE, persist_result=False)
 def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again: bool = False) -> dict[str, Any]:
     """Record a new delivery as the agency's next list version (`version` None when these exact files came
     before, `repeated` then names the version they were; `again` takes them in once more as a new version)."""
@@ -101,7 +103,7 @@ def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again
     return {"agency": got.agency, "version": got.version, "counts": got.counts, **files}
 
 
-@task(name="pending-exemption-reviews", cache_policy=NO_CACHE)
+@task(name="pending-exemption-reviews", cache_policy=NO_CACHE, persist_result=False)
 def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
     """Every list version awaiting a decision, with its diff markdown (masked) and change-detail workbook."""
     c = load_campaign(campaign)
@@ -123,7 +125,7 @@ def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
     return reviews
 
 
-@task(name="claim-exemption-review", cache_policy=NO_CACHE)
+@task(name="claim-exemption-review", cache_policy=NO_CACHE, persist_result=False)
 def claim_review(campaign: str, agency: str, version: int, timeout_seconds: int) -> bool:
     """Note that this run waits for the decision; False while another run still waits for it."""
     now = clock_now()
@@ -132,7 +134,8 @@ def claim_review(campaign: str, agency: str, version: int, timeout_seconds: int)
         return claim(conn, load_campaign(campaign).id, agency, version, flow_run_id(), until, now)
 
 
-@task(name="record-exemption-decision", task_run_name="decide-{agency}-v{version}", retries=1, cache_policy=NO_CACHE)
+@task(name="record-exemption-decision", task_run_name="decide-{agency}-v{version}", retries=1,
+      cache_policy=NO_CACHE, persist_result=False)
 def record_decision(campaign: str, agency: str, version: int, decision: Decision, as_of: date,
                     out: str) -> dict[str, Any] | None:
     """Store the decision; a rejection goes back to the agency as a notice file, an artifact and an event."""

@@ -18,14 +18,14 @@ from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 __all__ = ["archive_files", "match_and_settle", "prepare_ledger", "scan", "take_in_source"]
 
 
-@task(name="prepare-ledger", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="prepare-ledger", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def prepare_ledger(campaign_id: str) -> None:
     """Migrate the ledger and open the campaign with its configured units."""
     with ledger_engine().begin() as conn:
         open_campaign(conn, load_campaign(campaign_id), clock_now())
 
 
-@task(name="scan-inbox", cache_policy=NO_CACHE)
+@task(name="scan-inbox", cache_policy=NO_CACHE, persist_result=False)
 def scan(inbox: str, sources: list[str]) -> InboxSurvey:
     """The data files waiting in the inbox, and the entries left unread (hidden, unsupported, linked out)."""
     survey = survey_inbox(Path(inbox), sources)
@@ -35,7 +35,7 @@ def scan(inbox: str, sources: list[str]) -> InboxSurvey:
 
 
 @task(name="take-in-source", task_run_name="take-in-{source}", retries=1, retry_delay_seconds=10,
-      cache_policy=NO_CACHE)
+      cache_policy=NO_CACHE, persist_result=False)
 def take_in_source(campaign_id: str, source: str, files: list[InboxFile], as_of: date) -> dict:
     """Read, validate and store one source's new files in one transaction; returns counts and rejections."""
     c = load_campaign(campaign_id)
@@ -51,7 +51,7 @@ def take_in_source(campaign_id: str, source: str, files: list[InboxFile], as_of:
             "accepted": result.accepted, "rejected": result.rejected, "bank_failed": result.skipped}
 
 
-@task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def match_and_settle(campaign_id: str, as_of: date | None = None):
     """Refresh the stored payment statuses and benefit starts from the state as of the day (default today)."""
     with ledger_engine().begin() as conn:
@@ -61,7 +61,7 @@ def match_and_settle(campaign_id: str, as_of: date | None = None):
     return settled
 
 
-@task(name="archive-files", cache_policy=NO_CACHE)
+@task(name="archive-files", cache_policy=NO_CACHE, persist_result=False)
 def archive_files(files: list[InboxFile], inbox: str) -> int:
     """Move taken-in files to the inbox's processed folder."""
     for f in files:

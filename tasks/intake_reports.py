@@ -37,7 +37,7 @@ def unit_names(campaign_id: str) -> dict[str, str]:
         return dict(conn.execute(select(Unit.code, Unit.name).where(Unit.campaign_id == campaign_id)).all())
 
 
-@task(name="reconcile-channels", cache_policy=NO_CACHE)
+@task(name="reconcile-channels", cache_policy=NO_CACHE, persist_result=False)
 def reconcile_channels(campaign_id: str, settled: Settled, output_dir: str, as_of: date) -> dict:
     """Per unit and channel totals, cash vs deposits, the cash double limit; writes the workbook."""
     c = load_campaign(campaign_id)
@@ -64,7 +64,7 @@ def reconcile_channels(campaign_id: str, settled: Settled, output_dir: str, as_o
                           if s in ANOMALY_OF_STATUS}}
 
 
-@task(name="write-error-workbooks", cache_policy=NO_CACHE)
+@task(name="write-error-workbooks", cache_policy=NO_CACHE, persist_result=False)
 def write_error_workbooks(campaign_id: str, output_dir: str) -> list[str]:
     """Per-unit (or per-file) workbooks of every rejection the ledger holds for the inbox's current files."""
     with ledger_engine().connect() as conn:
@@ -73,7 +73,7 @@ def write_error_workbooks(campaign_id: str, output_dir: str) -> list[str]:
     return [str(p) for p in paths]
 
 
-@task(name="publish-intake-artifacts", cache_policy=NO_CACHE)
+@task(name="publish-intake-artifacts", cache_policy=NO_CACHE, persist_result=False)
 def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_files: list[str],
                    ignored: list[IgnoredFile] | None = None) -> str:
     """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown, refused and ignored

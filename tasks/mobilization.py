@@ -22,7 +22,7 @@ from tasks.runtime import clock_now, flow_run_id, ledger_engine
 __all__ = ["open_with_targets", "record_duties", "write_mobilization_files"]
 
 
-@task(name="open-campaign-with-targets", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="open-campaign-with-targets", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def open_with_targets(campaign: str, scale: float) -> pd.DataFrame:
     """Open the campaign, set every unit's target, write the deadline calendar; returns the breakdown."""
     c = load_campaign(campaign)
@@ -40,7 +40,7 @@ def open_with_targets(campaign: str, scale: float) -> pd.DataFrame:
     return breakdown
 
 
-@task(name="record-duties", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="record-duties", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def record_duties(campaign: str, completions: list[Completion], source: str) -> list[str]:
     """Record duties done; returns the codes that are not on the calendar."""
     if not completions:
@@ -53,7 +53,7 @@ def record_duties(campaign: str, completions: list[Completion], source: str) -> 
     return unknown
 
 
-@task(name="write-mobilization-files", cache_policy=NO_CACHE)
+@task(name="write-mobilization-files", cache_policy=NO_CACHE, persist_result=False)
 def write_mobilization_files(campaign: str, breakdown: pd.DataFrame, scale: float, as_of: date,
                              out: str) -> dict:
     """The target breakdown and the calendar workbooks; returns file paths and each duty's state."""

@@ -38,7 +38,7 @@ def _send(name: str, subject: str, body: str) -> tuple[bool, str]:
     return True, receipt.detail
 
 
-@task(name="deliver-notification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="deliver-notification", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def deliver(channels: list[str], subject: str, body: str, key: AlertKey | None = None,
             owner: str = "") -> dict[str, str]:
     """Send to each channel; with an alert `key`, skip channels already alerted today and log every send.

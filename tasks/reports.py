@@ -39,7 +39,7 @@ def reports_dir(campaign: str, output_dir: str | None, *parts: str) -> Path:
     return base.joinpath(*parts)
 
 
-@task(name="compute-weekly-report", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="compute-weekly-report", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, Any]:
     """Count the ledger as of the day and store the numbers as a snapshot; returns the snapshot content."""
     c = load_campaign(campaign)
@@ -54,7 +54,7 @@ def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, An
     return content
 
 
-@task(name="load-weekly-snapshot", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="load-weekly-snapshot", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def stored_weekly(campaign: str, as_of: date, sha256: str | None = None) -> dict[str, Any]:
     """The content of the stored report for that day (the latest one, or the one with that SHA-256)."""
     with ledger_engine().connect() as conn:
@@ -64,7 +64,7 @@ def stored_weekly(campaign: str, as_of: date, sha256: str | None = None) -> dict
     return to_content(report)
 
 
-@task(name="write-weekly-files", cache_policy=NO_CACHE)
+@task(name="write-weekly-files", cache_policy=NO_CACHE, persist_result=False)
 def write_weekly_files(content: dict[str, Any], out: str) -> dict[str, str]:
     """Workbook, chart and bulletin (markdown and Word-friendly text) drawn from one snapshot; without a CJK
     font the chart is left out (publish_weekly then says so)."""
@@ -84,7 +84,7 @@ def write_weekly_files(content: dict[str, Any], out: str) -> dict[str, str]:
     return {label: str(path) for label, path in files.items()}
 
 
-@task(name="publish-weekly-artifacts", cache_policy=NO_CACHE)
+@task(name="publish-weekly-artifacts", cache_policy=NO_CACHE, persist_result=False)
 def publish_weekly(content: dict[str, Any], files: dict[str, str]) -> str:
     """Keyed artifacts per campaign and week: the bulletin with file list (markdown) and the town table."""
     r = from_content(content)
@@ -96,7 +96,7 @@ def publish_weekly(content: dict[str, Any], files: dict[str, str]) -> str:
     return key
 
 
-@task(name="posting-rows", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="posting-rows", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def posting_batches(campaign: str, as_of: date) -> list[dict[str, Any]]:
     """The masked rosters of everyone enrolled, batched per town: [{town, town_name, villages: [...]}]."""
     c = load_campaign(campaign)
@@ -113,7 +113,7 @@ def posting_batches(campaign: str, as_of: date) -> list[dict[str, Any]]:
     return batches
 
 
-@task(name="write-town-postings", task_run_name="post-{batch[town]}", cache_policy=NO_CACHE)
+@task(name="write-town-postings", task_run_name="post-{batch[town]}", cache_policy=NO_CACHE, persist_result=False)
 def write_town_postings(campaign: str, batch: dict[str, Any], as_of: date, out: str) -> list[dict[str, Any]]:
     """Every village posting of one town; returns (village, count, file) records."""
     c = load_campaign(campaign)

@@ -25,7 +25,7 @@ from tasks.runtime import clock_now, flow_run_id, ledger_engine
 __all__ = ["compute_statements", "confirm_transfers", "request_transfers", "write_settlement_files"]
 
 
-@task(name="compute-statements", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="compute-statements", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def compute_statements(campaign: str, as_of: date) -> Statements:
     """Every statement of the campaign from its state as of the day (`canbao.state`)."""
     c = load_campaign(campaign)
@@ -38,7 +38,7 @@ def compute_statements(campaign: str, as_of: date) -> Statements:
     return statements
 
 
-@task(name="request-transfers", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="request-transfers", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def request_transfers(campaign: str, statements: Statements, as_of: date) -> dict:
     """Write the transfer requests to the ledger (confirmed ones untouched); what changed."""
     with ledger_engine().begin() as conn:
@@ -49,7 +49,7 @@ def request_transfers(campaign: str, statements: Statements, as_of: date) -> dic
             "changed_after_confirmation": stored.changed_after_confirmation}
 
 
-@task(name="confirm-transfers", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+@task(name="confirm-transfers", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def confirm_transfers(campaign: str, confirmations: list[Confirmation]) -> list[dict[str, str]]:
     """Record transfers confirmed received; returns the refused confirmations with reasons."""
     if not confirmations:
@@ -61,7 +61,7 @@ def confirm_transfers(campaign: str, confirmations: list[Confirmation]) -> list[
     return refused
 
 
-@task(name="write-settlement-files", cache_policy=NO_CACHE)
+@task(name="write-settlement-files", cache_policy=NO_CACHE, persist_result=False)
 def write_settlement_files(campaign: str, statements: Statements, as_of: date, out: str) -> dict:
     """The statements workbook and one advance claim per agency; returns paths and the transfer table."""
     c = load_campaign(campaign)

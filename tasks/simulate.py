@@ -23,7 +23,7 @@ LEDGER_FILE = "ledger.db"
 _OWN = ("deliveries", "reports", "confirmations")  # what a simulation writes besides generated/ and the ledger
 
 
-@task(name="generate-county", cache_policy=NO_CACHE)
+@task(name="generate-county", cache_policy=NO_CACHE, persist_result=False)
 def fresh_county(campaign: str, scale: float, seed: int, out: str, weeks: int = 1) -> list[Delivery]:
     """Clear a previous run's outputs, generate the county and cut its inbox into dated deliveries."""
     root = Path(out)
@@ -39,7 +39,7 @@ def fresh_county(campaign: str, scale: float, seed: int, out: str, weeks: int = 
     return deliveries
 
 
-@task(name="bank-receipts", cache_policy=NO_CACHE)
+@task(name="bank-receipts", cache_policy=NO_CACHE, persist_result=False)
 def bank_receipts(campaign: str, day: date, out: str) -> str:
     """The simulated bank's receipt file for the transfers requested so far (one left unpaid)."""
     with ledger_engine().connect() as conn:

@@ -15,6 +15,7 @@ from canbao.formats.read import FormatError, read_table
 from canbao.identity import check_ids, mask_ids_in
 from canbao.intake.inbox import SUFFIXES, InboxFile, sha256_of
 from canbao.intake.rejections import first_reason, rejected_frame
+from canbao.intake.storable import STORED_TEXT, text_faults
 from canbao.policy.model import Campaign
 from canbao.reasons import label
 
@@ -117,7 +118,9 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
     own = [e.code for e in c.exemptions if e.agency == d.agency]
     name = df["name"].astype("string").str.strip()
     known = df["exemption"].isin([e.code for e in c.exemptions])
-    reason = first_reason(df.index, [("id", ids["reason"].notna()), ("name_missing", name.isna() | (name == "")),
+    text = text_faults(df, STORED_TEXT[SOURCE])
+    reason = first_reason(df.index, [("id", ids["reason"].notna()), *text.checks(),
+                                     ("name_missing", name.isna() | (name == "")),
                                      ("identity_unknown", ~known),
                                      ("identity_other_agency", ~df["exemption"].isin(own))])
     reason = reason.where(reason != "id", ids["reason"])
@@ -131,7 +134,7 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
                        "source_file": df["source_file"], "source_row": df["source_row"].astype("int64")},
                       index=df.index)[reason.isna()]
     people = resolve_people(c, ok, ["source_file", "source_row"])
-    rejected = rejected_frame(df, reason, SOURCE)
+    rejected = rejected_frame(df, reason, SOURCE, text.column)
     rejected = _show_words(rejected, df, reason, {e.code: e.name for e in c.exemptions})
     if unreadable:
         rejected = pd.concat([rejected, pd.DataFrame(unreadable)], ignore_index=True)

@@ -19,9 +19,10 @@ _HEAD = 4096
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """No NUL and few control bytes: UTF-8, GB18030 or any ASCII-compatible text."""
-    if b"\x00" in head:
-        return False
+    """Few control bytes (NUL included): UTF-8, GB18030 or any ASCII-compatible text.
+
+    A stray NUL or control character in a CSV cell is the row's fault (refused by the intake with a
+    reason), not the file's; binary content and BOM-less UTF-16 have far more than one in a hundred."""
     controls = sum(b < 0x20 and b not in b"\t\r\n\x0c" for b in head)
     return controls <= len(head) // 100
 

@@ -11,6 +11,7 @@ from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
 from canbao.intake.plausible import date_checks, intake_bounds
 from canbao.intake.rejections import first_reason, rejected_frame
+from canbao.intake.storable import STORED_TEXT, integer_faults, text_faults
 from canbao.intake.validate import Validated
 from canbao.ledger.bulk import upsert
 from canbao.ledger.person_numbers import record_person_numbers
@@ -32,28 +33,31 @@ def _text(df: pd.DataFrame, col: str) -> pd.Series:
 
 def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
     """Check a reference file's rows; bad rows are rejected with reasons like any other file."""
+    text = text_faults(df, STORED_TEXT[source])
     if source == "targets":
         level = _text(df, "level").map(lambda x: LEVELS.get(x, x))
-        reason = first_reason(df.index, [("unit_unknown", _text(df, "unit_code").isna() | ~level.isin(
-            ["county", "town", "village", "school"]))])
+        bad_unit = _text(df, "unit_code").isna() | ~level.isin(["county", "town", "village", "school"])
+        reason = first_reason(df.index, [
+            *text.checks(), ("unit_unknown", bad_unit), ("name_missing", _text(df, "unit_name").isna()),
+            ("number_invalid", integer_faults(_text(df, "target"), Unit.__table__.c.target))])
         target = pd.to_numeric(_text(df, "target"), errors="coerce").astype("Int64")
         ok = pd.DataFrame({"code": _text(df, "unit_code"), "name": _text(df, "unit_name"), "level": level,
                            "parent_code": _text(df, "parent_code"), "target": target,
                            "source_file": df["source_file"]})[reason.isna()]
-        return Validated(ok, rejected_frame(df, reason, source))
+        return Validated(ok, rejected_frame(df, reason, source, text.column))
     if source == "cash_deposit":
         fen, bad_amount = parse_amount_fen(_text(df, "amount"))
         on, bad_date = parse_dates(_text(df, "deposited_on"))
-        reason = first_reason(df.index, [("reference_missing", _text(df, "external_ref").isna()),
+        reason = first_reason(df.index, [*text.checks(), ("reference_missing", _text(df, "external_ref").isna()),
                                          ("unit_unknown", ~_text(df, "unit_code").isin(list(ctx.units))),
                                          ("amount_invalid", bad_amount), ("date_invalid", bad_date),
                                          *date_checks(on, intake_bounds(ctx.campaign), None)])
         ok = pd.DataFrame({"external_ref": _text(df, "external_ref"), "unit_code": _text(df, "unit_code"),
                            "amount_fen": fen, "deposited_on": on, "source_file": df["source_file"],
                            "source_row": df["source_row"]})[reason.isna()]
-        return Validated(ok, rejected_frame(df, reason, source))
+        return Validated(ok, rejected_frame(df, reason, source, text.column))
     ids = check_ids(_text(df, "id_number"), today=ctx.today)
-    checks = [("id", ids["reason"].notna())]
+    checks = [("id", ids["reason"].notna()), *text.checks()]
     extra: dict[str, pd.Series] = {}
     if source == "last_year_roster":
         extra["person_number"] = _text(df, "person_number")
@@ -67,7 +71,7 @@ def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
                        "category": _text(df, "category"), "agency": _text(df, "agency"),
                        "source_file": df["source_file"], "source_row": df["source_row"], **extra},
                       index=df.index)[reason.isna()]
-    return Validated(ok, rejected_frame(df, reason, source))
+    return Validated(ok, rejected_frame(df, reason, source, text.column))
 
 
 def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, int], ctx: IntakeContext) -> int:

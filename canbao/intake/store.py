@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, select
 
 from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
+from canbao.intake.storable import storable_text
 from canbao.ledger.bulk import insert_rows, upsert
 from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
@@ -147,10 +148,13 @@ def record_rejections(conn: Connection, rejected: pd.DataFrame, imports: Mapping
     """Store rejected rows (masked) against their imports."""
     if rejected.empty:
         return 0
+    t = Rejection.__table__
+    # Whatever a refused file or row held, its rejection record must store on either database.
     rows = pd.DataFrame({
         "import_id": rejected["source_file"].map(imports), "source_row": rejected["source_row"],
-        "column": rejected["column"], "reason": rejected["reason"], "unit_code": rejected["unit_code"],
-        "detail": [ledger_detail(str(r), str(v), str(n)) for r, v, n in
+        "column": rejected["column"], "reason": rejected["reason"],
+        "unit_code": [storable_text(u, t.c.unit_code) for u in rejected["unit_code"]],
+        "detail": [storable_text(ledger_detail(str(r), str(v), str(n)), t.c.detail) for r, v, n in
                    zip(rejected["reason_label"], rejected["value"].fillna(""), rejected["name"].fillna(""))],
     })
     return insert_rows(conn, Rejection, rows)

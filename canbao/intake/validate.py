@@ -12,6 +12,7 @@ from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
 from canbao.intake.plausible import IntakeBounds, amount_checks, date_checks, intake_bounds, transfers
 from canbao.intake.rejections import first_reason, rejected_frame
+from canbao.intake.storable import STORED_TEXT, text_faults
 from canbao.policy.categories import categories_by_age
 from canbao.policy.model import Campaign
 
@@ -58,8 +59,10 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
     tier_text = df["tier"].astype("string").str.strip() if "tier" in df else pd.Series(
         pd.NA, index=df.index, dtype="string")
     tier = pd.to_numeric(tier_text.where(~_blank(tier_text, df.index), "1"), errors="coerce")
+    text = text_faults(df, STORED_TEXT["registration"])
     reason = first_reason(df.index, [
         ("id", ids["reason"].notna()),
+        *text.checks(),
         ("name_missing", _blank(df.get("name"), df.index)),
         ("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))),
         ("date_invalid", bad_date),
@@ -88,7 +91,7 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
         moved = transfers(accepted, enrolled, source, set(df["source_file"]))
         reason.loc[moved[moved].index] = "transfer_unconfirmed"
         accepted = accepted[~moved]
-    return Validated(accepted, rejected_frame(df, reason, source))
+    return Validated(accepted, rejected_frame(df, reason, source, text.column))
 
 
 def validate_payments(df: pd.DataFrame, *, today: date, source: str, bounds: IntakeBounds,
@@ -104,9 +107,11 @@ def validate_payments(df: pd.DataFrame, *, today: date, source: str, bounds: Int
     fen, bad_amount = parse_amount_fen(df["amount"])
     paid_on, bad_date = parse_dates(df["paid_on"])
     ref = df["external_ref"].astype("string").str.strip()
+    text = text_faults(df, STORED_TEXT["payment"])
     checks = [
         ("reference_missing", _blank(ref, df.index)),
         ("id", ids["reason"].notna()),
+        *text.checks(),
         ("amount_invalid", bad_amount | (fen.fillna(0) <= 0)),
         *amount_checks(fen, bounds),
         ("date_invalid", bad_date),
@@ -125,4 +130,4 @@ def validate_payments(df: pd.DataFrame, *, today: date, source: str, bounds: Int
         "amount_fen": fen, "paid_on": paid_on,
         "source_file": df["source_file"], "source_row": df["source_row"].astype("int64"),
     }, index=df.index)[ok]
-    return Validated(accepted, rejected_frame(df, reason, source), int(skipped.sum()))
+    return Validated(accepted, rejected_frame(df, reason, source, text.column), int(skipped.sum()))
