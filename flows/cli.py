@@ -32,6 +32,21 @@ def _campaign_and_path(name: str) -> tuple[str, str | None]:
     return load_campaign(name).id, _config_path(name)
 
 
+def _stem_only(name: str, command: str) -> str:
+    """The campaign id of a command whose phases read their config from configs/ only: a different file at a
+    path is refused (it would be silently ignored otherwise)."""
+    from canbao.policy.load import CONFIG_DIR, load_campaign
+
+    c = load_campaign(name)
+    path = _config_path(name)
+    shipped = CONFIG_DIR / f"{c.id}.yaml"
+    if path is not None and (not shipped.is_file() or shipped.read_bytes() != Path(path).read_bytes()):
+        raise CliError(f"canbao: {command} reads configs/{c.id}.yaml only; {name} differs from it "
+                       f"(copy it there, or use `canbao run registration`/`run exemptions`/`demo`, which take a "
+                       f"config path)")
+    return c.id
+
+
 def _run_registration(args: argparse.Namespace) -> Any:
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
@@ -149,8 +164,8 @@ def _demo(args: argparse.Namespace) -> Any:
     with local_run():
         exemption_handoff(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"), auto_approve=True,
                           config_path=path)
-        summary: dict[str, Any] = registration_payment(campaign=c.id, inbox=str(root / "inbox"),
-                                                       output_dir=str(root / "out"), config_path=path)
+        summary: Any = registration_payment(campaign=c.id, inbox=str(root / "inbox"),
+                                            output_dir=str(root / "out"), config_path=path)
     return {"demo": str(root), "manifest": str(root / "manifest.json"), **summary}
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 import yaml
 from exemption_data import PEOPLE
-
 from sqlalchemy import select
 
 from canbao.ledger.engine import make_engine
