@@ -33,6 +33,11 @@ REJECTIONS: dict[str, str] = {
     "registration_after_window": "超过参保登记截止日期",
     "amount_implausible": "金额超过合理上限",
     "transfer_unconfirmed": "跨单位转移待确认（已在其他单位参保登记）",
+    "proof_decision_unknown": "审核结果无效（应为“通过”或“不通过”）",
+    "proof_kind_unknown": "证明材料不属于通知列明的中途参保情形",
+    "reviewer_missing": "审核人为空",
+    "proof_not_registered": "本期未参保登记，无可审核的中途参保",
+    "proof_duplicate_row": "同一人的审核结果重复出现",
 }
 
 # File-level refusals: nothing of the file enters the ledger; the file is named in the error workbook.

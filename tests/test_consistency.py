@@ -119,11 +119,13 @@ def _check_alerts(engine: Engine, campaign: str, day: date, fig: Figures) -> int
 
 
 def _check_cleanup(path: Path, facts: Facts, fig: Figures) -> None:
-    """Registered but not enrolled per unit subtree = the summary's unpaid + underpaid, rolled up by hand."""
+    """Registered but not enrolled per unit subtree = the summary's unpaid + underpaid + waiting for proof +
+    refused on it, rolled up by hand."""
     waiting: Counter[str] = Counter()
     for row in _rows(path, "扫尾汇总", "单位代码"):
         for code in _ancestors(facts, str(row["单位代码"])):
-            waiting[code] += int(row["已登记未缴费"]) + int(row["缴费金额不足"])
+            waiting[code] += sum(int(row[k]) for k in ("已登记未缴费", "缴费金额不足", "待审核证明材料",
+                                                        "证明材料未通过待退费"))
     for u in fig.units.itertuples():
         assert waiting[u.code] == u.registered - u.enrolled, (path.name, u.code)
 

@@ -75,7 +75,7 @@ def ledger(engine: Engine) -> None:
                                 "id_number": pid(i), "unit_code": VILLAGE, "amount_fen": 28000, "paid_on": day,
                                 "import_id": 4, "source_row": i}
                                for i, day in [(2, date(2020, 11, 10)), (3, date(2020, 11, 10))]],
-               keys=["channel", "external_ref"])
+               keys=["campaign_id", "channel", "external_ref"])
     assert c.id == C
 
 

@@ -12,7 +12,8 @@ from canbao.state import period_end
 __all__ = ["ITEM_COLUMNS", "ITEM_LABELS", "cleanup_items", "late_payments", "period_end"]
 
 ITEM_LABELS = {"exempt_unregistered": "资助对象未参保登记", "not_renewed": "上年参保本年未续保",
-               "unpaid": "已登记未缴费", "underpaid": "缴费金额不足", "overpaid": "多缴待退",
+               "unpaid": "已登记未缴费", "underpaid": "缴费金额不足", "proof_pending": "待审核证明材料",
+               "overpaid": "多缴待退", "proof_refused": "证明材料未通过待退费",
                "duplicate": "重复缴费待退", "orphan": "有缴费无登记"}
 ITEM_COLUMNS = ["item", "unit_code", "id_number", "name", "birth_date", "category", "tier", "exemption", "kind",
                 "paid_fen", "refund_fen"]
@@ -41,14 +42,21 @@ def _unregistered(c: Campaign, data: CleanupData, registered: set[str]) -> pd.Da
 
 
 def _registered(people: pd.DataFrame) -> pd.DataFrame:
-    """Registered people not yet enrolled (unpaid or paid in part) and those who paid too much."""
+    """Registered people not yet enrolled (unpaid, paid in part, paid but waiting for the review of their proof,
+    or refused on it: the payment to refund) and those who paid too much."""
     waiting = people[~people["enrolled"]]
-    underpaid = waiting["paid_part"]
-    over = people[people["overpaid_fen"] > 0]
-    frames = [waiting[~underpaid][_PEOPLE].assign(item="unpaid", paid_fen=0, refund_fen=0),
-              waiting[underpaid][_PEOPLE].assign(item="underpaid", paid_fen=waiting["paid_fen"], refund_fen=0),
+    proof, refused = waiting["needs_proof"], waiting["proof_refused"]
+    rest = waiting[~proof & ~refused]
+    underpaid = rest["paid_part"]
+    over = people[(people["overpaid_fen"] > 0) & ~people["proof_refused"]]
+    # Columns are taken from the selected rows themselves: pandas gives an empty frame a Series' index on assign.
+    frames = [rest[~underpaid][_PEOPLE].assign(item="unpaid", paid_fen=0, refund_fen=0),
+              rest[underpaid][[*_PEOPLE, "paid_fen"]].assign(item="underpaid", refund_fen=0),
+              waiting[proof][[*_PEOPLE, "paid_fen"]].assign(item="proof_pending", refund_fen=0),
               over[_PEOPLE].assign(item="overpaid", paid_fen=over["resident_paid_fen"],
-                                   refund_fen=over["overpaid_fen"])]
+                                   refund_fen=over["overpaid_fen"]),
+              waiting[refused][[*_PEOPLE, "overpaid_fen"]].rename(columns={"overpaid_fen": "refund_fen"}).assign(
+                  item="proof_refused", paid_fen=0)]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -67,7 +75,8 @@ def _refunds(people: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
 
 def cleanup_items(c: Campaign, data: CleanupData) -> pd.DataFrame:
     """Everyone to chase, in ITEM_LABELS order: listed but unregistered, last year's insured not renewed,
-    registered but unpaid or underpaid, overpaid, duplicate and orphan payments; the deceased left out.
+    registered but unpaid, underpaid or waiting for the review of their proof, overpaid, refused on their proof,
+    duplicate and orphan payments; the deceased left out.
     A row whose unit the ledger does not know is put under the county."""
     people, payments, units = data.settlement.people, data.settlement.payments, data.settlement.units
     frames = [_unregistered(c, data, set(people["id_number"])), _registered(people),
@@ -84,8 +93,9 @@ def cleanup_items(c: Campaign, data: CleanupData) -> pd.DataFrame:
 
 
 def late_payments(c: Campaign, people: pd.DataFrame) -> pd.DataFrame:
-    """People enrolled after the concentrated period (`late` in the state): the day it was settled (paid_on),
+    """People enrolled after the concentrated period (`late` in the state): the day it was settled (paid_on;
+    for a mid-year enrollee whose proof was confirmed later, still the payment day),
     benefit_start and days of waiting period, as `canbao.state` computes them."""
-    late = people[people["late"]].assign(paid_on=people["enrolled_on"], benefit_start=people["benefit_start"].dt.date)
+    late = people[people["late"]].assign(paid_on=people["settled_on"], benefit_start=people["benefit_start"].dt.date)
     return late.sort_values(["unit_code", "paid_on", "id_number"])[
         ["unit_code", "id_number", "name", "category", "tier", "paid_on", "benefit_start", "waiting_days"]]

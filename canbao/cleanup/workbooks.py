@@ -18,7 +18,9 @@ __all__ = ["notice_file_name", "summary_table", "write_summary", "write_village_
 
 _ADVICE = {"exempt_unregistered": "资助对象，请尽快办理参保登记", "not_renewed": "请尽快续保缴费",
            "unpaid": "已登记，请尽快缴费", "underpaid": "请补缴差额", "overpaid": "多缴部分将退还",
-           "duplicate": "重复缴费部分将退还", "orphan": "已缴费未登记，请办理参保登记（或申请退费）"}
+           "duplicate": "重复缴费部分将退还", "orphan": "已缴费未登记，请办理参保登记（或申请退费）",
+           "proof_pending": "已缴费，集中缴费期后中途参保，请提交证明材料，待审核通过后参保",
+           "proof_refused": "证明材料审核未通过，不予中途参保，所缴费用将退还"}
 
 
 def _masked(values: pd.Series, mask: Callable[[str], str]) -> list[str]:

@@ -228,3 +228,7 @@ COMMANDS.append(Command(("figures",), "headline figures per unit as of a day, fr
 from canbao.cli.audit import AUDIT  # noqa: E402 - a command module of its own
 
 COMMANDS.append(AUDIT)
+
+from canbao.cli.proof import PROOF_COMMANDS  # noqa: E402 - the proof commands live in their own module
+
+COMMANDS.extend(PROOF_COMMANDS)

@@ -10,7 +10,7 @@ from canbao.formats.headers import HEADERS
 
 __all__ = ["SOURCES", "SourceSpec", "source_spec"]
 
-Kind = Literal["targets", "last_year", "roster", "payment", "deposit", "exemption", "deceased"]
+Kind = Literal["targets", "last_year", "roster", "payment", "deposit", "exemption", "deceased", "proof"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ SOURCES: dict[str, SourceSpec] = {s.code: s for s in [
           "id_number name exemption town village included_on person_number",
           "id_number name"),
     _spec("deceased", "死亡人员名单", "deceased", "id_number name died_on", "id_number name died_on"),
+    # A coordinator's review of the proof a mid-year enrollment needs (Kaijiang 三(二)).
+    _spec("proof", "中途参保证明材料审核结果", "proof", "id_number name decision proof reviewer decided_on note",
+          "id_number name decision reviewer decided_on"),
 ]}
 
 

@@ -17,6 +17,7 @@ from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
 from canbao.intake.plausible import ENROLLED_COLUMNS, intake_bounds
+from canbao.intake.proofs import decided_at, record_proofs, validate_proofs
 from canbao.intake.store import (
     delete_superseded,
     enrolled_units,
@@ -125,6 +126,9 @@ def _validate(df: pd.DataFrame, source: str, ctx: IntakeContext, enrolled: pd.Da
     if source in PAYMENT_SOURCES:
         return validate_payments(df, today=ctx.today, source=source, bounds=bounds,
                                  units=units if source == "village_cash" else None)
+    if source == "proof":
+        registered = set(enrolled["id_number"]) if enrolled is not None else set()
+        return validate_proofs(df, c, registered=registered, today=ctx.today)
     return reference.validate(df, source, ctx)
 
 
@@ -137,6 +141,10 @@ def _store(conn: Connection, source: str, v: Validated, imports: dict[str, int],
         return store_registrations(conn, cid, v.accepted, imports, "service_window", now, run)
     if source in PAYMENT_SOURCES:
         return store_payments(conn, cid, v.accepted, imports, source, now, run)
+    if source == "proof":
+        rows = v.accepted.assign(decided_at=[decided_at(d.date()) for d in v.accepted["decided_on"]],
+                                 import_id=v.accepted["source_file"].map(imports))
+        return record_proofs(conn, cid, rows, now, run)
     return reference.store(conn, source, v.accepted, imports, ctx)
 
 
@@ -150,7 +158,7 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
     fresh = [f for f in files if f.sha256 not in seen]
     read = _read(fresh, source, ctx, mappings)
     df, unreadable = read.rows, read.unreadable
-    enrolled = enrolled_units(conn, ctx.campaign.id) if source in ("roster", "school") and len(df) else None
+    enrolled = enrolled_units(conn, ctx.campaign.id) if source in ("roster", "school", "proof") and len(df) else None
     v = _validate(df, source, ctx, enrolled) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
     if len(unreadable):
         v = Validated(v.accepted, pd.concat([v.rejected, unreadable], ignore_index=True), v.skipped, v.payments)

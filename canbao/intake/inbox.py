@@ -23,8 +23,10 @@ PROCESSED = "processed"
 # Sources in the order they must be taken in: units and reference lists before the rows that use them.
 # Exemption lists (inbox/exemption/<agency>/) are not among them: they need approval first and are taken in
 # by the exemption-handoff flow (flows/exemption_handoff.py), which writes the approved list to `exemptions`.
+# Proof decisions come last: they name people the registrations of the same run put in the ledger.
 INTAKE_ORDER = ("targets", "last_year_roster", "deceased", "roster", "school", "bank_deduction",
-                "self_service_terminal", "tax_app", "bank_counter", "service_window", "village_cash", "cash_deposit")
+                "self_service_terminal", "tax_app", "bank_counter", "service_window", "village_cash",
+                "cash_deposit", "proof")
 SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 

@@ -20,6 +20,8 @@ REASON_COLUMN = {
     "date_implausible": "date", "paid_after_last_day": "date", "registration_after_window": "date",
     "amount_implausible": "amount", "transfer_unconfirmed": "unit_code",
     "identity_unknown": "exemption", "identity_other_agency": "exemption",
+    "proof_decision_unknown": "decision", "proof_kind_unknown": "proof", "reviewer_missing": "reviewer",
+    "proof_not_registered": "id_number", "proof_duplicate_row": "id_number",
 }
 
 

@@ -258,3 +258,4 @@ from canbao.ledger import schema_alerts  # noqa: E402, F401 - registers the dead
 from canbao.ledger import schema_exemptions  # noqa: E402, F401 - registers the exemption-handoff tables
 from canbao.ledger import schema_reports  # noqa: E402, F401 - registers the report tables on Base.metadata
 from canbao.ledger import schema_settlement  # noqa: E402, F401 - registers the deadline calendar and fiscal transfers
+from canbao.ledger import schema_proofs  # noqa: E402, F401 - registers the proof confirmations

@@ -1,4 +1,5 @@
-"""The ledger's facts about one campaign, read once: units, registrations, payments, exemptions, last year."""
+"""The ledger's facts about one campaign, read once: units, registrations, payments, exemptions, proof
+decisions, last year."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import Connection, select, union
 
 from canbao.clock import SHANGHAI
 from canbao.ledger.schema import Enrollment, Exemption, Import, Payment, PriorInsured, Resident, Unit
+from canbao.ledger.schema_proofs import ProofConfirmation
 
 __all__ = ["Facts", "load_facts", "make_facts", "shanghai_naive"]
 
@@ -18,6 +20,7 @@ _COLUMNS = {
                       "birth_date", "name", "prior_insured"],
     "payments": ["channel", "external_ref", "id_number", "unit_code", "amount_fen", "paid_on", "known_at"],
     "exemptions": ["id_number", "exemption", "agency", "approved_at", "known_at"],
+    "proofs": ["id_number", "decision", "proof", "reviewer", "decided_at", "known_at"],
     "prior": ["id_number", "unit_code", "category"],
     "residents": ["id_number", "name", "birth_date", "deceased_on"],
 }
@@ -31,6 +34,8 @@ class Facts:
     `known_at` is when the ledger learned a fact (its import); NaT means known from the start.
     `exemptions.approved_at` is when the list was approved (NaT: no approval recorded, counts once known).
     `units` has `prior`: last year's insured whose unit it is.
+    `proofs`: a coordinator's decision (confirmed, refused) on a person's proof, `decided_at` and `known_at`
+    (when it was recorded).
     """
 
     campaign_id: str
@@ -40,6 +45,7 @@ class Facts:
     exemptions: pd.DataFrame
     prior: pd.DataFrame
     residents: pd.DataFrame
+    proofs: pd.DataFrame
 
 
 def shanghai_naive(values: pd.Series) -> pd.Series:
@@ -60,14 +66,14 @@ def _shape(frame: pd.DataFrame | None, kind: str) -> pd.DataFrame:
     for column in out.columns:
         if column in _DATES:
             out[column] = pd.to_datetime(pd.Series(out[column], dtype="object")).astype("datetime64[ns]")
-        elif column in ("known_at", "approved_at"):
+        elif column in ("known_at", "approved_at", "decided_at"):
             out[column] = shanghai_naive(out[column])
     return out
 
 
 def make_facts(campaign_id: str, units: pd.DataFrame, registrations: pd.DataFrame, payments: pd.DataFrame,
                exemptions: pd.DataFrame, prior: pd.DataFrame | None = None,
-               residents: pd.DataFrame | None = None) -> Facts:
+               residents: pd.DataFrame | None = None, proofs: pd.DataFrame | None = None) -> Facts:
     """Facts from frames (columns as `Facts` describes; missing ones are filled: known from the start)."""
     prior = _shape(prior, "prior")
     units = _shape(units, "units")
@@ -81,7 +87,8 @@ def make_facts(campaign_id: str, units: pd.DataFrame, registrations: pd.DataFram
     exemptions = _shape(exemptions, "exemptions")
     if residents is None:
         residents = registrations[["id_number", "name", "birth_date"]].assign(deceased_on=None)
-    return Facts(campaign_id, units, registrations, payments, exemptions, prior, _shape(residents, "residents"))
+    return Facts(campaign_id, units, registrations, payments, exemptions, prior, _shape(residents, "residents"),
+                 _shape(proofs, "proofs"))
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
@@ -115,4 +122,7 @@ def load_facts(conn: Connection, campaign_id: str) -> Facts:
                 select(x.c.id_number).where(x.c.campaign_id == campaign_id)).subquery()
     residents = _frame(conn, select(r.c.id_number, r.c.name, r.c.birth_date, r.c.deceased_on)
                        .join(ids, ids.c.id_number == r.c.id_number), _COLUMNS["residents"])
-    return make_facts(campaign_id, units, registrations, payments, exemptions, prior, residents)
+    pc = ProofConfirmation.__table__
+    proofs = _frame(conn, select(pc.c.id_number, pc.c.decision, pc.c.proof, pc.c.reviewer, pc.c.decided_at,
+                                 pc.c.recorded_at).where(pc.c.campaign_id == campaign_id), _COLUMNS["proofs"])
+    return make_facts(campaign_id, units, registrations, payments, exemptions, prior, residents, proofs)

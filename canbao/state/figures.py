@@ -18,7 +18,7 @@ from canbao.state.units import rollup, subtree_pairs, target_basis, unit_targets
 __all__ = ["COUNTS", "DENOMINATORS", "Figures", "campaign_figures", "direct_counts", "figures_of", "pct", "rate",
            "rate_label"]
 
-COUNTS = ("registered", "paid", "paid_part", "covered", "enrolled")
+COUNTS = ("registered", "paid", "paid_part", "covered", "enrolled", "proof_pending")
 # What a rate is divided by, named in its label: a unit's target, or a sum over a level (schools apart).
 DENOMINATORS = {
     "own": "本单位目标任务",
@@ -52,11 +52,13 @@ def rate_label(basis: str | None, word: str = "参保率") -> str:
 
 
 def direct_counts(people: pd.DataFrame) -> pd.DataFrame:
-    """COUNTS per collection unit (not rolled up) from a state's people: `paid` excludes the subsidy-covered."""
+    """COUNTS per collection unit (not rolled up) from a state's people: `paid` excludes the subsidy-covered;
+    `proof_pending`: paid, not enrolled until a coordinator confirms the proof (Kaijiang 三(二))."""
     frame = pd.DataFrame({"unit_code": people["unit_code"].to_numpy(), "registered": 1,
                           "paid": (people["enrolled"] & ~people["covered"]).to_numpy(),
                           "paid_part": (people["paid_part"] & ~people["enrolled"]).to_numpy(),
-                          "covered": people["covered"].to_numpy(), "enrolled": people["enrolled"].to_numpy()})
+                          "covered": people["covered"].to_numpy(), "enrolled": people["enrolled"].to_numpy(),
+                          "proof_pending": people["needs_proof"].to_numpy()})
     return frame.groupby("unit_code")[list(COUNTS)].sum().astype("int64")
 
 
@@ -79,6 +81,7 @@ class Figures:
                     "target": None if pd.isna(r["target"]) else int(r["target"]),
                     "registered": int(r["registered"]), "paid": int(r["paid"]), "paid_part": int(r["paid_part"]),
                     "subsidy_covered": int(r["covered"]), "enrolled": int(r["enrolled"]),
+                    "proof_pending": int(r["proof_pending"]),
                     "rate": None if share is None else str(Decimal(str(pct(share, 4))) / 100),
                     "rate_pct": None if share is None else str(pct(share)),
                     "denominator": r["basis"], "rate_label": rate_label(r["basis"])}

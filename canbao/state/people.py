@@ -14,6 +14,7 @@ from canbao.policy.quote import quote
 from canbao.policy.window import payment_window
 from canbao.state.facts import Facts
 from canbao.state.matching import benefit_outcomes, match_payments
+from canbao.state.proofs import proof_review
 from canbao.state.units import town_of
 
 __all__ = ["SETTLING", "SHARE_COLUMNS", "CampaignState", "campaign_state", "known_by", "period_end"]
@@ -30,8 +31,10 @@ class CampaignState:
     channel, kind, prior_insured, registered_at; exemption (in effect), funding_mode, payer, settle_with,
     exempt_on; paid_on, paid_fen, payment_status (first payment: matched, underpaid, overpaid; None: none);
     SHARE_COLUMNS; paid_full, paid_part, covered (a subsidy pays the whole individual part); admission
-    (accepted, needs_proof, refused), needs_proof (waits for a coordinator), refused; enrolled, enrolled_on,
-    benefit_start, late (enrolled after the concentrated period), waiting_days, waiting;
+    (accepted, needs_proof, refused: the notice's rule for the day), proof_decision, proof_kind,
+    proof_decided_on (`canbao.state.proofs`), needs_proof (waits for a coordinator), proof_refused, refused
+    (by the rule or the coordinator); enrolled, settled_on (the contribution settled), enrolled_on, benefit_start,
+    late (enrolled after the concentrated period), waiting_days, waiting;
     resident_paid_fen (applied to the contribution), overpaid_fen (to refund).
     `payments`: every payment made by `as_of` and known, with status and expected_fen.
     `exemptions`: the exemption list entries in effect (approved and known): id_number, exemption, agency.
@@ -123,12 +126,18 @@ def campaign_state(c: Campaign, facts: Facts, as_of: date, known_by_moment: date
     years = people["prior_insured"].map({True: str(year - 1), False: ""})
     outcome = benefit_outcomes(c, people.assign(insured_years=years), settles_on)
     # The notice's admission rules (canbao.policy.admission): a payment that needs proof waits for a coordinator's
-    # confirmation; one refused (after the last day, or cover only after the year) is no enrollment of this year.
+    # confirmation; one refused (after the last day, or cover only after the year, or its proof) is no enrollment.
     people["admission"] = outcome["admission"]
-    people["needs_proof"] = (outcome["admission"] == "needs_proof").fillna(False).astype(bool)
-    people["refused"] = (outcome["admission"] == "refused").fillna(False).astype(bool)
+    review = proof_review(people, outcome["admission"], facts, cut)
+    people = pd.concat([people, review], axis=1)
+    people["refused"] = (outcome["admission"] == "refused").fillna(False).astype(bool) | people["proof_refused"]
     people["enrolled"] = people["enrolled"] & ~people["needs_proof"] & ~people["refused"]
-    people["enrolled_on"] = settles_on.where(people["enrolled"]).astype("datetime64[ns]")
+    people["settled_on"] = settles_on.where(people["enrolled"]).astype("datetime64[ns]")
+    # 三(二): with proof one may enroll mid-year, so a confirmed person is enrolled from the later of the payment
+    # and the confirmation; the benefit start stays 30 days after the payment (三(四)), computed above.
+    confirmed = review["proof_decided_on"].where(outcome["admission"] == "needs_proof")
+    people["enrolled_on"] = pd.concat([people["settled_on"], confirmed.where(people["enrolled"])],
+                                      axis=1).max(axis=1).astype("datetime64[ns]")
     due = people["resident_due_fen"]
     kept = people["paid_full"] & people["enrolled"]
     people["resident_paid_fen"] = paid_fen.clip(upper=due).where(kept, 0).astype("int64")
@@ -136,7 +145,7 @@ def campaign_state(c: Campaign, facts: Facts, as_of: date, known_by_moment: date
     people["overpaid_fen"] = refund.where(~people["refused"], paid_fen).astype("int64")
     people["benefit_start"] = outcome["benefit_start"].where(people["enrolled"]).astype("datetime64[ns]")
     people["late"] = people["enrolled"] & (people["enrolled_on"] > pd.Timestamp(period_end(c)))
-    begins = people["enrolled_on"].clip(lower=pd.Timestamp(c.benefit_start.year_start))
+    begins = people["settled_on"].clip(lower=pd.Timestamp(c.benefit_start.year_start))  # 三(四): from payment
     people["waiting_days"] = (people["benefit_start"] - begins).dt.days.clip(lower=0).astype("Int64")
     people["waiting"] = people["waiting_days"].fillna(0) > 0
     modes = {e.code: e for e in c.exemptions}

@@ -35,9 +35,18 @@ def run_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """Open the SQLite transaction now: pysqlite only begins one before DML, so a DDL step (DROP TABLE) would
+    otherwise be committed at once and survive a later step's failure in the same upgrade or downgrade."""
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def run_on(connection: Connection) -> None:
-    """Run the pending migrations on an open connection (batch mode on SQLite for ALTERs)."""
+    """Run the pending migrations on an open connection (batch mode on SQLite for ALTERs), all or nothing."""
     _configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+    _sqlite_begin(connection)
     with context.begin_transaction():
         context.run_migrations()
 
