@@ -32,10 +32,10 @@ GOOD_WITH_EXTRA = {**GOOD, "征收机关": ["开江县税务局", "开江县税�
 
 
 @pytest.fixture
-def ledger(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A migrated ledger, a fixed clock and an offline coordinator channel; returns the outbox path."""
-    upgrade(sqlite_url)
-    monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
+    upgrade(ledger_url)
+    monkeypatch.setenv("CANBAO_DATABASE_URL", ledger_url)
     monkeypatch.setenv("CANBAO_CLOCK", "2019-10-20T09:00:00")
     outbox = tmp_path / "outbox.jsonl"
     channels = tmp_path / "channels.yaml"
@@ -111,7 +111,7 @@ def test_a_resent_file_is_reported_then_taken_again(ledger: Path, tmp_path: Path
 
 
 def test_run_registration_uses_the_config_at_a_path(ledger: Path, tmp_path: Path,
-                                                   sqlite_url: str) -> None:
+                                                   ledger_url: str) -> None:
     """A county's own edited config (plausibility max lowered to 2000 yuan) is used as is: the 3000 yuan
     payment it makes implausible is rejected, which the shipped config (5000 yuan) would accept."""
     from flows.cli import main
@@ -124,7 +124,7 @@ def test_run_registration_uses_the_config_at_a_path(ledger: Path, tmp_path: Path
     deliver(tmp_path, "税务缴费_乙.csv", GOOD)
     assert main(["run", "registration", "--campaign", str(edited), "--inbox", str(tmp_path / "inbox"),
                  "--out", str(tmp_path / "out"), "--keep-files"]) == 0
-    engine = make_engine(sqlite_url)
+    engine = make_engine(ledger_url)
     with engine.connect() as conn:
         paid = conn.execute(select(Payment.external_ref)).scalars().all()
         reasons = conn.execute(select(Rejection.reason)).scalars().all()
