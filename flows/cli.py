@@ -17,16 +17,24 @@ __all__ = ["FLOW_COMMANDS", "main"]
 
 
 def _registration_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--campaign", required=True)
+    p.add_argument("--campaign", required=True, help="config stem in configs/ or the path of a config file")
     p.add_argument("--inbox", required=True)
     p.add_argument("--as-of", type=parse_date)
     p.add_argument("--out", help="output folder for reports (default out/<campaign>)")
     p.add_argument("--keep-files", action="store_true", help="do not move taken-in files to processed/")
+    p.add_argument("--take-again", action="store_true", help="take in files identical to ones taken in before")
+
+
+def _campaign_and_path(name: str) -> tuple[str, str | None]:
+    """The campaign id a `--campaign` argument names, and its config path when it is a path (None for a stem)."""
+    from canbao.policy.load import load_campaign
+
+    return load_campaign(name).id, _config_path(name)
 
 
 def _stem_only(name: str, command: str) -> str:
-    """The campaign id of a flow that reads its config from configs/ only: a different file at a path is refused
-    (it would be silently ignored otherwise)."""
+    """The campaign id of a command whose phases read their config from configs/ only: a different file at a
+    path is refused (it would be silently ignored otherwise)."""
     from canbao.policy.load import CONFIG_DIR, load_campaign
 
     c = load_campaign(name)
@@ -34,7 +42,8 @@ def _stem_only(name: str, command: str) -> str:
     shipped = CONFIG_DIR / f"{c.id}.yaml"
     if path is not None and (not shipped.is_file() or shipped.read_bytes() != Path(path).read_bytes()):
         raise CliError(f"canbao: {command} reads configs/{c.id}.yaml only; {name} differs from it "
-                       f"(copy it there, or use `canbao run exemptions`, which takes a config path)")
+                       f"(copy it there, or use `canbao run registration`/`run exemptions`/`demo`, which take a "
+                       f"config path)")
     return c.id
 
 
@@ -42,10 +51,11 @@ def _run_registration(args: argparse.Namespace) -> Any:
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
 
-    campaign = _stem_only(args.campaign, "run registration")
+    campaign, path = _campaign_and_path(args.campaign)
     with local_run():
         return registration_payment(campaign=campaign, inbox=args.inbox, as_of=args.as_of, output_dir=args.out,
-                                    move_processed=not args.keep_files)
+                                    move_processed=not args.keep_files, take_again=args.take_again,
+                                    config_path=path)
 
 
 def _simulate_args(p: argparse.ArgumentParser) -> None:
@@ -144,15 +154,18 @@ def _demo(args: argparse.Namespace) -> Any:
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
 
-    c = load_campaign(_stem_only(args.campaign, "demo"))
+    campaign, path = _campaign_and_path(args.campaign)
+    c = load_campaign(path or campaign)
     root = Path(args.dir) / c.id
     if not (root / "manifest.json").exists():
         generate(c, args.scale, args.seed, root)
     from flows.exemption_handoff import exemption_handoff  # exemption lists first: they decide what is due
 
     with local_run():
-        exemption_handoff(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"), auto_approve=True)
-        summary = registration_payment(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"))
+        exemption_handoff(campaign=c.id, inbox=str(root / "inbox"), output_dir=str(root / "out"), auto_approve=True,
+                          config_path=path)
+        summary: Any = registration_payment(campaign=c.id, inbox=str(root / "inbox"),
+                                            output_dir=str(root / "out"), config_path=path)
     return {"demo": str(root), "manifest": str(root / "manifest.json"), **summary}
 
 

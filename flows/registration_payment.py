@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.states import Completed
 from pydantic import Field
 
+from canbao.exemptions.problems import ATTENTION
+from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
+from canbao.policy.load import load_campaign
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, InboxDir, OutputDir, SourceName
+from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
+from tasks.exemption_attention import notify_coordinator
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
 from tasks.runtime import clock_today
@@ -37,33 +42,54 @@ def registration_payment(
     output_dir: OutputDir = None,
     move_processed: Annotated[bool, Field(json_schema_extra={
         "title": "导入后移入 processed/", "description": "已导入的文件移到收件箱的 processed/ 目录"})] = True,
-) -> dict:
-    """Take in the inbox's new files, source by source, then match payments and reconcile the channels."""
+    take_again: Annotated[bool, Field(json_schema_extra={
+        "title": "重新导入相同文件", "description": "与已导入文件完全相同的文件仍作为新的导入（取代原导入）"})] = False,
+    config_path: ConfigPath = None,
+) -> Any:
+    """Take in the inbox's new files, source by source, then match payments and reconcile the channels.
+
+    Returns the run's figures; the run ends Completed, or Completed named 需处理 when a file was refused whole
+    or sent again unchanged (the summary artifact, the log and the coordinator's message say which, with the
+    headers found, expected and the config line that maps them); unused columns are warnings.
+    """
+    c = load_campaign(config_path or campaign)
+    if c.id != campaign:
+        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
+    ref = config_path or campaign  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = output_dir_for(campaign, output_dir)
     Path(out).mkdir(parents=True, exist_ok=True)
-    prepare_ledger(campaign)
+    prepare_ledger(ref)
     survey = scan(inbox, list(sources))
     files = survey.files
     order = [s for s in INTAKE_ORDER if any(f.source == s for f in files)]
     progress = create_progress_artifact(0.0, key=f"{campaign}-intake-progress", description="导入进度")
     batches = []
     for i, source in enumerate(order, start=1):
-        batches.append(take_in_source(campaign, source, [f for f in files if f.source == source], day))
+        batches.append(take_in_source(ref, source, [f for f in files if f.source == source], day, take_again))
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
-    settled = match_and_settle(campaign, day)
-    recon = reconcile_channels(campaign, settled, out, day)
+    settled = match_and_settle(ref, day)
+    recon = reconcile_channels(ref, settled, out, day)
     rejected = [b["rejected"] for b in batches if len(b["rejected"])]
     errors = write_error_workbooks(campaign, out)  # from the ledger: every file's rejections, after any crash
-    publish_intake(campaign, batches, recon, errors, survey.ignored)
+    attention, warnings = intake_attention_lines(batches), intake_warning_lines(batches)
+    publish_intake(ref, batches, recon, errors, survey.ignored, attention, warnings)
     if move_processed:
         archive_files(files, inbox)
     update_progress_artifact(progress, 100.0)
-    return {
+    result = {
         "campaign": campaign, "files": sum(b["files"] for b in batches),
         "rows": sum(b["rows"] for b in batches), "accepted": sum(b["accepted"] for b in batches),
         "rejections": (pd.concat(rejected)["reason"].value_counts().to_dict() if rejected else {}),
         "anomalies": {**recon["anomalies"], **recon["breaches"]["kind"].value_counts().to_dict()},
         "reconciliation_workbook": recon["workbook"], "error_workbooks": len(errors), "output_dir": out,
-        "ignored_files": len(survey.ignored),
+        "ignored_files": len(survey.ignored), "attention": attention, "warnings": warnings,
+        "repeated": [{"source": b["source"], "file": f} for b in batches for f in b["repeated"]],
     }
+    if warnings:
+        get_run_logger().warning("未使用的列：\n%s", "\n".join(warnings))
+    if not attention:
+        return result
+    notify_coordinator(ref, attention, "参保登记与缴费文件")
+    get_run_logger().error("需处理：\n%s", "\n".join(attention))
+    return Completed(name=ATTENTION, message=f"{len(attention)} 项需处理（见导入汇总）", data=result)

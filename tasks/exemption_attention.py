@@ -1,4 +1,4 @@
-"""Telling the coordinator that something in the agencies' deliveries needs attention."""
+"""Telling the coordinator that something in the files received (lists, registrations, payments) needs attention."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ COORDINATOR = "medical_insurance"  # the bureau that takes in the lists (else th
 
 
 @task(name="notify-exemption-attention", cache_policy=NO_CACHE, persist_result=False)
-def notify_coordinator(campaign: str, lines: list[str]) -> bool:
-    """Send the lines that need attention to the coordinator's channels; False (logged) when not delivered."""
+def notify_coordinator(campaign: str, lines: list[str], topic: str = "免缴对象名单") -> bool:
+    """Send the lines that need attention to the coordinator's channels; False (logged) when not delivered.
+
+    `campaign` is an id or a config path; `topic` names the files concerned in the subject."""
     c = load_campaign(campaign)
     logger = get_run_logger()
     try:
@@ -24,7 +26,7 @@ def notify_coordinator(campaign: str, lines: list[str]) -> bool:
     except (OSError, ValueError) as exc:  # no channels file, or one that names undefined channels
         logger.warning("coordinator not notified: %s", exc)
         return False
-    subject = f"{c.campaign.locality}免缴对象名单：{len(lines)}项需处理"
+    subject = f"{c.campaign.locality}{topic}：{len(lines)}项需处理"
     state = deliver.with_options(retries=0)(names, subject, "\n".join(lines), return_state=True)
     if state.is_failed():
         logger.warning("coordinator not notified on every channel: %s", state.message)

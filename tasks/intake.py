@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -36,19 +37,28 @@ def scan(inbox: str, sources: list[str]) -> InboxSurvey:
 
 @task(name="take-in-source", task_run_name="take-in-{source}", retries=1, retry_delay_seconds=10,
       cache_policy=NO_CACHE, persist_result=False)
-def take_in_source(campaign_id: str, source: str, files: list[InboxFile], as_of: date) -> dict:
-    """Read, validate and store one source's new files in one transaction; returns counts and rejections."""
-    c = load_campaign(campaign_id)
+def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: date, take_again: bool = False
+                   ) -> dict:
+    """Read, validate and store one source's new files in one transaction; returns counts, rejections, the files
+    refused whole, unused columns and the files already taken in (`take_again`: take those in as new imports).
+
+    `campaign` is a campaign id or the path of its config (the run's config, loaded here)."""
+    c = load_campaign(campaign)
     with ledger_engine().begin() as conn:
-        seen = seen_hashes(conn, campaign_id)
+        seen = seen_hashes(conn, c.id)
         known = set(seen.loc[seen["source"] == source, "sha256"])
         ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id())
-        result = intake_batch(conn, source, files, ctx, seen=known)
-    skipped = sum(f.sha256 in known for f in files)
-    get_run_logger().info("%s: %d new file(s), %d already taken in; %d rows, %d accepted, %d rejected",
-                          source, result.files, skipped, result.rows, result.accepted, len(result.rejected))
+        result = intake_batch(conn, source, files, ctx, seen=() if take_again else known,
+                              again=known if take_again else ())
+    repeated = [f.name for f in files if f.sha256 in known]
+    skipped = 0 if take_again else len(repeated)
+    get_run_logger().info("%s: %d new file(s), %d already taken in%s; %d rows, %d accepted, %d rejected",
+                          source, result.files, len(repeated), " (taken again)" if take_again and repeated else "",
+                          result.rows, result.accepted, len(result.rejected))
     return {"source": source, "files": result.files, "already_seen": skipped, "rows": result.rows,
-            "accepted": result.accepted, "rejected": result.rejected, "bank_failed": result.skipped}
+            "accepted": result.accepted, "rejected": result.rejected, "bank_failed": result.skipped,
+            "problems": [asdict(p) for p in result.problems], "ignored_columns": result.ignored_columns,
+            "repeated": [] if take_again else repeated, "taken_again": repeated if take_again else []}
 
 
 @task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)

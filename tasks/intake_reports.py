@@ -38,9 +38,12 @@ def unit_names(campaign_id: str) -> dict[str, str]:
 
 
 @task(name="reconcile-channels", cache_policy=NO_CACHE, persist_result=False)
-def reconcile_channels(campaign_id: str, settled: Settled, output_dir: str, as_of: date) -> dict:
-    """Per unit and channel totals, cash vs deposits, the cash double limit; writes the workbook."""
-    c = load_campaign(campaign_id)
+def reconcile_channels(campaign: str, settled: Settled, output_dir: str, as_of: date) -> dict:
+    """Per unit and channel totals, cash vs deposits, the cash double limit; writes the workbook.
+
+    `campaign` is a campaign id or the path of its config."""
+    c = load_campaign(campaign)
+    campaign_id = c.id
     names = unit_names(campaign_id)
     table = unit_channel_table(settled.enrollments, settled.payments)
     with ledger_engine().connect() as conn:
@@ -74,11 +77,13 @@ def write_error_workbooks(campaign_id: str, output_dir: str) -> list[str]:
 
 
 @task(name="publish-intake-artifacts", cache_policy=NO_CACHE, persist_result=False)
-def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_files: list[str],
-                   ignored: list[IgnoredFile] | None = None) -> str:
-    """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown, refused and ignored
-    files first)."""
-    c = load_campaign(campaign_id)
+def publish_intake(campaign: str, batches: list[dict], recon: dict, error_files: list[str],
+                   ignored: list[IgnoredFile] | None = None, attention: list[str] | None = None,
+                   warnings: list[str] | None = None) -> str:
+    """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown: what needs attention and
+    the warnings first, then refused and ignored files). `campaign` is an id or a config path."""
+    c = load_campaign(campaign)
+    campaign_id = c.id
     rejected = pd.concat([b["rejected"] for b in batches if len(b["rejected"])], ignore_index=True) \
         if any(len(b["rejected"]) for b in batches) else pd.DataFrame(columns=["reason"])
     counts = {"新文件数": sum(b["files"] for b in batches),
@@ -93,7 +98,7 @@ def publish_intake(campaign_id: str, batches: list[dict], recon: dict, error_fil
                                 rejected["reason"].value_counts().to_dict(),
                                 {**recon["anomalies"], **breaches["kind"].value_counts().to_dict()}, extra,
                                 refused=rejected[rejected["source_row"] == 0] if len(rejected) else None,
-                                ignored=ignored or [])
+                                ignored=ignored or [], attention=attention or [], warnings=warnings or [])
     create_markdown_artifact(markdown, key=f"{campaign_id}-intake-summary", description="参保登记与缴费导入汇总")
     create_table_artifact(unit_channel_records(recon["table"], unit_names(campaign_id)),
                           key=f"{campaign_id}-intake-units", description="各单位、各渠道登记与缴费情况")

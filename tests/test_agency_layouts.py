@@ -218,7 +218,8 @@ def test_generated_civil_affairs_list_is_in_the_annex3_layout(tmp_path: Path) ->
 
 
 def test_a_config_path_is_never_silently_ignored(tmp_path: Path) -> None:
-    """`run exemptions` runs with the config at the path; commands that read configs/ only refuse a different one.
+    """`run exemptions`, `run registration` and `demo` run with the config at the path; `simulate`, whose phases
+    read configs/ only, refuses a different one.
 
     (No capsys here: importing flows.cli imports Prefect, whose log handlers would keep a per-test stream.)"""
     from canbao.cli.app import CliError
@@ -227,9 +228,9 @@ def test_a_config_path_is_never_silently_ignored(tmp_path: Path) -> None:
     mapped = config_with(tmp_path, "kaijiang-2020", [EDGE])
     assert _config_path(str(mapped)) == str(mapped.resolve()) and _config_path("kaijiang-2020") is None
     with pytest.raises(CliError, match=r"configs/kaijiang-2020\.yaml only"):
-        _stem_only(str(mapped), "run registration")
-    assert _stem_only("kaijiang-2020", "run registration") == "kaijiang-2020"
-    assert main(["run", "registration", "--campaign", str(mapped), "--inbox", str(tmp_path / "inbox")]) == 2
+        _stem_only(str(mapped), "simulate")
+    assert _stem_only("kaijiang-2020", "simulate") == "kaijiang-2020"
+    assert main(["simulate", "--campaign", str(mapped), "--out", str(tmp_path / "sim")]) == 2
 
 
 @given(st.lists(st.tuples(st.sampled_from(["合计", "填表人：", "审核人", "注：", "1", "张三", "", "（盖章）", "日期"]),

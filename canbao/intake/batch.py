@@ -9,7 +9,10 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Connection, update
 
-from canbao.formats.read import FormatError, read_source
+from canbao.exemptions.delivery import FileProblem
+from canbao.formats.headers import normalize_header
+from canbao.formats.layout import NOT_DATA
+from canbao.formats.read import FormatError, read_table
 from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
@@ -19,6 +22,7 @@ from canbao.intake.store import (
     delete_superseded,
     enrolled_units,
     record_rejections,
+    retake_import,
     start_import,
     store_payments,
     store_registrations,
@@ -49,7 +53,8 @@ class IntakeContext:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What one source's batch did: rows per outcome, the rejected rows, and files taken in."""
+    """What one source's batch did: rows per outcome, the rejected rows, files taken in, files refused whole
+    (with the headers found, expected and the config line that maps them) and each read file's unused columns."""
 
     source: str
     files: int
@@ -57,6 +62,18 @@ class BatchResult:
     accepted: int
     rejected: pd.DataFrame
     skipped: int
+    problems: tuple[FileProblem, ...] = ()
+    ignored_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The files' rows as one text frame, one rejection row per refused file, the refusals, unused columns."""
+
+    rows: pd.DataFrame
+    unreadable: pd.DataFrame
+    problems: tuple[FileProblem, ...]
+    ignored_columns: dict[str, tuple[str, ...]]
 
 
 def file_rejection(source: str, f: InboxFile, reason: str, detail: str = "") -> dict[str, object]:
@@ -65,25 +82,31 @@ def file_rejection(source: str, f: InboxFile, reason: str, detail: str = "") -> 
             "reason": reason, "reason_label": label(reason), "value": mask_ids_in(detail)[:200], "name": ""}
 
 
-def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings: dict | None
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All rows of the files as one text frame, and one rejection per file that could not be read."""
-    frames, unreadable = [], []
+def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings: dict | None) -> _Read:
+    """All rows of the files, and for each file that could not be read a rejection row and a FileProblem."""
+    frames, unreadable, problems, ignored = [], [], [], {}
     limits = ctx.campaign.intake_limits.for_source(source)
     for f in files:
         if f.refusal is not None:
             unreadable.append(file_rejection(source, f, f.refusal))
+            problems.append(FileProblem(mask_ids_in(f.name), f.refusal, ""))
             continue
         try:
-            df = read_source(f.path, source, (mappings or {}).get(f.agency or source), campaign=ctx.campaign,
+            got = read_table(f.path, source, (mappings or {}).get(f.agency or source), campaign=ctx.campaign,
                              agency=f.agency, limits=limits)
         except FormatError as exc:
             unreadable.append(file_rejection(source, f, exc.reason, exc.detail))
+            problems.append(FileProblem(mask_ids_in(f.name), exc.reason, mask_ids_in(exc.detail), exc.found,
+                                        exc.expected, exc.hint))
             continue
+        df = got.frame
         df["source_file"] = f.name
         frames.append(df)
+        unused = tuple(mask_ids_in(h)[:30] for h in got.ignored if normalize_header(h) not in NOT_DATA)
+        if unused:
+            ignored[mask_ids_in(f.name)] = unused
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return rows, pd.DataFrame(unreadable)
+    return _Read(rows, pd.DataFrame(unreadable), tuple(problems), ignored)
 
 
 def _validate(df: pd.DataFrame, source: str, ctx: IntakeContext, enrolled: pd.DataFrame | None = None) -> Validated:
@@ -126,10 +149,15 @@ def _store(conn: Connection, source: str, v: Validated, imports: dict[str, int],
 
 
 def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx: IntakeContext,
-                 mappings: dict | None = None, seen: Collection[str] = ()) -> BatchResult:
-    """Take in a source's files not seen before (by hash); rejected rows are kept with reasons."""
+                 mappings: dict | None = None, seen: Collection[str] = (), again: Collection[str] = ()
+                 ) -> BatchResult:
+    """Take in a source's files not seen before (by hash); rejected rows are kept with reasons.
+
+    `again`: hashes of files taken in before and taken in once more on request (read with the current config,
+    stored again under their earlier import, whose rejections are replaced)."""
     fresh = [f for f in files if f.sha256 not in seen]
-    df, unreadable = _read(fresh, source, ctx, mappings)
+    read = _read(fresh, source, ctx, mappings)
+    df, unreadable = read.rows, read.unreadable
     enrolled = enrolled_units(conn, ctx.campaign.id) if source in ("roster", "school", "proof") and len(df) else None
     v = _validate(df, source, ctx, enrolled) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
     if len(unreadable):
@@ -137,8 +165,8 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
     imports, superseded = {}, []
     counts = df.groupby("source_file").size() if len(df) else pd.Series(dtype="int64")
     for f in fresh:
-        made = start_import(conn, ctx.campaign.id, source, f.name, f.sha256, int(counts.get(f.name, 0)),
-                            ctx.now, ctx.flow_run_id)
+        made = (retake_import if f.sha256 in again else start_import)(
+            conn, ctx.campaign.id, source, f.name, f.sha256, int(counts.get(f.name, 0)), ctx.now, ctx.flow_run_id)
         imports[f.name] = made.import_id
         superseded.extend(made.supersedes)
     if len(v.accepted):
@@ -150,4 +178,5 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
     for name, import_id in imports.items():
         conn.execute(update(Import).where(Import.id == import_id).values(
             rows_accepted=int(ok.get(name, 0)), rows_rejected=int(bad.get(name, 0))))
-    return BatchResult(source, len(fresh), len(df), len(v.accepted), v.rejected, v.skipped)
+    return BatchResult(source, len(fresh), len(df), len(v.accepted), v.rejected, v.skipped, read.problems,
+                       read.ignored_columns)

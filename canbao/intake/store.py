@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, update
 
 from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
@@ -17,8 +17,8 @@ from canbao.ledger.bulk import insert_rows, upsert
 from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
 
-__all__ = ["FileImport", "delete_superseded", "enrolled_units", "record_rejections", "start_import",
-           "store_payments", "store_registrations"]
+__all__ = ["FileImport", "delete_superseded", "enrolled_units", "record_rejections", "retake_import",
+           "start_import", "store_payments", "store_registrations"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,17 @@ def start_import(conn: Connection, campaign_id: str, source: str, file_name: str
         rows_accepted=0, rows_rejected=0, imported_at=now, flow_run_id=flow_run_id,
         supersedes_id=max(earlier) if earlier else None)).inserted_primary_key[0]
     return FileImport(int(new_id), tuple(int(x) for x in earlier))
+
+
+def retake_import(conn: Connection, campaign_id: str, source: str, file_name: str, sha256: str, rows_total: int,
+                  now: datetime, flow_run_id: str | None) -> FileImport:
+    """Take a file in again on request: its earlier import (same content) is reused, its rejections cleared."""
+    import_id = conn.execute(select(Import.id).where(
+        Import.campaign_id == campaign_id, Import.source == source, Import.sha256 == sha256)).scalar_one()
+    conn.execute(delete(Rejection).where(Rejection.import_id == import_id))
+    conn.execute(update(Import).where(Import.id == import_id).values(
+        file_name=file_name, rows_total=rows_total, imported_at=now, flow_run_id=flow_run_id))
+    return FileImport(int(import_id), ())
 
 
 def enrolled_units(conn: Connection, campaign_id: str) -> pd.DataFrame:

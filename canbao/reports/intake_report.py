@@ -128,13 +128,20 @@ def _file_sections(refused: pd.DataFrame, ignored: Sequence[IgnoredFile]) -> lis
 
 def summary_markdown(title: str, counts: Mapping[str, int], rejections: Mapping[str, int],
                      anomalies: Mapping[str, int], extra: list[str], *, refused: pd.DataFrame | None = None,
-                     ignored: Sequence[IgnoredFile] = ()) -> str:
-    """The run summary: refused and ignored files first, what was taken in, rejections and anomalies by reason.
+                     ignored: Sequence[IgnoredFile] = (), attention: Sequence[str] = (),
+                     warnings: Sequence[str] = ()) -> str:
+    """The run summary: what needs attention and the warnings first (markdown lines of canbao.intake.attention),
+    then refused and ignored files, what was taken in, rejections and anomalies by reason.
 
     No personal data: `refused` holds file-level rejections (source, source_file, reason, value) whose
     value is a reader's detail, and file names are shown with ID-like digits masked.
     """
-    lines = [f"# {title}", "", *_file_sections(refused if refused is not None else pd.DataFrame(), ignored)]
+    lines = [f"# {title}", ""]
+    if attention:
+        lines += ["## ⚠ 需处理", "", *attention, ""]
+    if warnings:
+        lines += ["## 警告", "", *warnings, ""]
+    lines += _file_sections(refused if refused is not None else pd.DataFrame(), ignored)
     lines += ["| 项目 | 数量 |", "|---|---:|"]
     lines += [f"| {k} | {v:,} |" for k, v in counts.items()]
     lines += ["", "## 退回数据（按原因）", "", "| 原因 | 代码 | 行数 |", "|---|---|---:|"]

@@ -1,0 +1,41 @@
+"""What needs the coordinator's attention after a registration-and-payment intake: refused and re-sent files.
+
+The lines head the run's summary artifact and go to the log and the coordinator's notification; each refused
+file is described by canbao.exemptions.problems.problem_lines (headers found, expected, config line), the
+one wording for every list. File names have ID-like digits masked; no cell value is ever shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from canbao.exemptions.problems import problem_lines
+from canbao.formats.sources import SOURCES
+from canbao.identity import mask_ids_in
+
+__all__ = ["intake_attention_lines", "intake_warning_lines", "source_title"]
+
+
+def source_title(source: str) -> str:
+    """The Chinese name of an intake source (its code when it has none)."""
+    return SOURCES[source].title if source in SOURCES else source
+
+
+def intake_attention_lines(batches: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Markdown lines for every file refused whole and every file sent again unchanged, source by source."""
+    lines: list[str] = []
+    for b in batches:
+        title = source_title(b["source"])
+        for p in b.get("problems") or ():
+            lines += [f"**{title}**：", *problem_lines(p)]
+        for name in b.get("repeated") or ():
+            lines.append(f"- {title}文件“{mask_ids_in(name)}”与已导入的文件完全相同，未再导入"
+                         "（如需重新导入，运行时勾选“重新导入相同文件”）")
+    return lines
+
+
+def intake_warning_lines(batches: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Markdown lines naming the columns of each file read that were not used (a warning: the rows went in)."""
+    return [f"- 警告：{source_title(b['source'])}“{file}”中未使用的列：{'、'.join(columns)}"
+            for b in batches for file, columns in (b.get("ignored_columns") or {}).items() if columns]
