@@ -135,8 +135,10 @@ def test_request_detail_and_statement_notes_carry_the_footnote(tmp_path: Path):
     from canbao.exemptions.workbooks import write_request
 
     c = load_campaign("kaijiang-2020")
-    detail = pd.DataFrame([[1, "新宁镇", "张三", "x", None, "低保对象", "其他正常参保人员", 125_00, 125_00, 250_00, 1]],
-                          columns=REQUEST_COLUMNS)
+    row = {"序号": 1, "镇（街）": "新宁镇", "村（社区）": "一村", "姓名": "张三", "身份证号码": "x", "人员编号": None,
+           "代缴类别": "低保对象", "纳入资助时间": None, "参保类别": "其他正常参保人员", "代缴金额": 125_00,
+           "个人缴费金额": 125_00, "缴费总额": 250_00, "请款批次": 1}
+    detail = pd.DataFrame([row], columns=REQUEST_COLUMNS)
     book = write_request(tmp_path / "r.xlsx", c, detail, d(2019, 12, 21))
     rows = list(openpyxl.load_workbook(book, read_only=True)["请款明细"].iter_rows(values_only=True))
     assert rows[2] == tuple(REQUEST_COLUMNS)  # the header stays on its row

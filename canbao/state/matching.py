@@ -98,6 +98,8 @@ def benefit_outcomes(c: Campaign, enrollments: pd.DataFrame, paid_on: pd.Series)
                                                                         dtype="object"))
         out.loc[keys.index, "admission"] = [v[1] for v in values]
         out.loc[keys.index, "reason"] = [v[2] for v in values]
+    for column in ("admission", "reason"):  # pandas fills the rows not assigned with NaN: keep them None
+        out[column] = out[column].astype("object").where(out[column].notna(), None)
     return out
 
 
