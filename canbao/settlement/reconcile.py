@@ -47,7 +47,8 @@ def category_statement(c: Campaign, people: pd.DataFrame) -> pd.DataFrame:
 
 
 def payment_balance(people: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFrame:
-    """Every fen received, by what became of it: applied, overpaid (refund), duplicate, orphan, underpaid."""
+    """Every fen received, by what became of it: applied, overpaid (refund), held (proof pending), duplicate,
+    orphan, underpaid."""
     status = payments["status"].astype(str)
     received = int(payments["amount_fen"].sum())
     rows = [
@@ -55,6 +56,7 @@ def payment_balance(people: pd.DataFrame, payments: pd.DataFrame) -> pd.DataFram
         ("applied", "已抵缴个人缴费", int((people["resident_paid_fen"] > 0).sum()),
          int(people["resident_paid_fen"].sum())),
         ("overpaid", "多缴待退", int((people["overpaid_fen"] > 0).sum()), int(people["overpaid_fen"].sum())),
+        ("held", "待审核证明材料（暂存）", int((people["held_fen"] > 0).sum()), int(people["held_fen"].sum())),
     ]
     for code, label in (("duplicate", "重复缴费待退"), ("orphan", "有缴费无登记（待核实）"),
                         ("underpaid", "缴费不足（待补缴）"), ("unchecked", "未匹配")):

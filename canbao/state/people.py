@@ -35,7 +35,8 @@ class CampaignState:
     proof_decided_on (`canbao.state.proofs`), needs_proof (waits for a coordinator), proof_refused, refused
     (by the rule or the coordinator); enrolled, settled_on (the contribution settled), enrolled_on, benefit_start,
     late (enrolled after the concentrated period), waiting_days, waiting;
-    resident_paid_fen (applied to the contribution), overpaid_fen (to refund).
+    resident_paid_fen (applied to the contribution), overpaid_fen (to refund), held_fen (a full payment waiting
+    for its proof).
     `payments`: every payment made by `as_of` and known, with status and expected_fen.
     `exemptions`: the exemption list entries in effect (approved and known): id_number, exemption, agency.
     """
@@ -143,6 +144,8 @@ def campaign_state(c: Campaign, facts: Facts, as_of: date, known_by_moment: date
     people["resident_paid_fen"] = paid_fen.clip(upper=due).where(kept, 0).astype("int64")
     refund = (paid_fen - due).clip(lower=0).where(kept, 0)  # the excess; a refused payment is refunded whole
     people["overpaid_fen"] = refund.where(~people["refused"], paid_fen).astype("int64")
+    # A full payment waiting for its proof is neither applied nor to refund yet: held until the decision.
+    people["held_fen"] = paid_fen.where(people["paid_full"] & people["needs_proof"], 0).astype("int64")
     people["benefit_start"] = outcome["benefit_start"].where(people["enrolled"]).astype("datetime64[ns]")
     people["late"] = people["enrolled"] & (people["enrolled_on"] > pd.Timestamp(period_end(c)))
     begins = people["settled_on"].clip(lower=pd.Timestamp(c.benefit_start.year_start))  # 三(四): from payment
