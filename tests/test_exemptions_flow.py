@@ -6,6 +6,7 @@ import contextvars
 import re
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from exemption_data import CAMPAIGN, PEOPLE, civil_v1, civil_v2, disabled_v1, ids, write_list
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterName
-from prefect.events.filters import EventFilter, EventNameFilter
+from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
 from prefect.input.run_input import keyset_from_base_key
 from sqlalchemy import select
 
@@ -59,12 +60,14 @@ def take_snapshot(url: str) -> dict:
     return snap
 
 
-def events(prefix: str, expected: int, timeout: float = 20) -> list:
-    """Events named `prefix…`, once at least `expected` of them reached the server."""
+def events(prefix: str, expected: int, since: datetime, timeout: float = 20) -> list:
+    """Events named `prefix…` that occurred since `since` (other tests on the shared server emit them too), once
+    at least `expected` of them reached the server."""
     deadline = time.monotonic() + timeout
     while True:
         with get_client(sync_client=True) as client:
-            found = client.read_events(EventFilter(event=EventNameFilter(prefix=[prefix])), limit=50).events
+            found = client.read_events(EventFilter(event=EventNameFilter(prefix=[prefix]),
+                                                   occurred=EventOccurredFilter(since=since)), limit=50).events
         if len(found) >= expected or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
@@ -72,6 +75,7 @@ def events(prefix: str, expected: int, timeout: float = 20) -> list:
 
 def test_auto_approved_lists_are_consolidated_handed_off_and_rerun_changes_nothing(ledger: str,
                                                                                     tmp_path: Path) -> None:
+    since = datetime.now(UTC)
     write_list(tmp_path / "inbox", "civil_affairs", civil_v1())
     write_list(tmp_path / "inbox", "disabled_federation", disabled_v1())
     first = run(tmp_path, auto_approve=True)
@@ -92,9 +96,9 @@ def test_auto_approved_lists_are_consolidated_handed_off_and_rerun_changes_nothi
     assert second["received"][0]["version"] == 2 and second["handoff"]["batch"] == 2
     assert exemptions(ledger) == dict(zip(ids("A1", "A2", "A3", "A4", "A6", "A7", "A8"), [
         "severe_disability", "tekun", "orphan", "tekun", "severe_disability", "dibao", "dibao"]))
-    names = {e.event for e in events("canbao.exemption.", 8)}
+    names = {e.event for e in events("canbao.exemption.", 8, since)}
     assert names == {"canbao.exemption.received", "canbao.exemption.approved", "canbao.exemption.handed-off"}
-    handed = events("canbao.exemption.handed-off", 2)
+    handed = events("canbao.exemption.handed-off", 2, since)
     assert {r.id for e in handed for r in e.related} >= {"canbao.agency.civil_affairs", "canbao.agency.tax"}
     assert all(e.resource.id == "canbao.campaign.kaijiang-2020" for e in handed)
     assert not any(FULL_ID.search(str(e.payload)) for e in handed)
@@ -132,6 +136,7 @@ def paused_run(since: float, thread: threading.Thread, box: dict, timeout: float
 
 def test_coordinator_approves_with_exclusions_then_rejects_through_pause_and_resume(ledger: str,
                                                                                     tmp_path: Path) -> None:
+    since = datetime.now(UTC)
     write_list(tmp_path / "inbox", "civil_affairs", civil_v1())
     since = time.time()
     thread, box = start_in_thread(tmp_path, approval_timeout_hours=1)
@@ -169,7 +174,7 @@ def test_coordinator_approves_with_exclusions_then_rejects_through_pause_and_res
         reason = conn.execute(select(ExemptionList.reason).where(ExemptionList.version == 2)).scalar_one()
     engine.dispose()
     assert reason == "黄志刚已死亡，请核实" and PEOPLE["A8"][1] == "黄志刚"
-    rejected = events("canbao.exemption.rejected", 1)
+    rejected = events("canbao.exemption.rejected", 1, since)
     assert rejected[0].payload["agency"] == "civil_affairs" and rejected[0].payload["version"] == 2
 
 

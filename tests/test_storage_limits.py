@@ -259,7 +259,9 @@ def inboxes(draw: st.DrawFn) -> tuple[list[list[str]], list, list[list[str]], li
         (ref, ref_ok), (id_cell, id_ok), (amount, amount_ok) = draw(_ref(n)), draw(_id(50 + n)), draw(_amount())
         (day, day_ok), (name, _) = draw(_date("2019-10-09")), draw(_name())  # payment names are not stored
         bank.append([ref, id_cell, name, amount, day, "成功"])
-        pay_want.append(_outcome(id_ok, ref_ok, amount_ok, day_ok))
+        # the validator checks a blank reference before the ID, the reference's text after it (validate_payments)
+        blank_first = ref_ok if ref_ok in (None, "reference_missing") else True
+        pay_want.append(_outcome(blank_first, id_ok, ref_ok, amount_ok, day_ok))
     return roster, reg_want, bank, pay_want
 
 
