@@ -152,8 +152,8 @@ def campaign_state(c: Campaign, facts: Facts, as_of: date, known_by_moment: date
     people["waiting_days"] = (people["benefit_start"] - begins).dt.days.clip(lower=0).astype("Int64")
     people["waiting"] = people["waiting_days"].fillna(0) > 0
     modes = {e.code: e for e in c.exemptions}
-    people["funding_mode"] = [modes[x].funding_mode if x in modes else "none" for x in people["exemption"]]
-    people["payer"] = [modes[x].payer if x in modes else None for x in people["exemption"]]
-    people["settle_with"] = [modes[x].settle_with if x in modes else None for x in people["exemption"]]
+    for column, default in (("funding_mode", "none"), ("payer", None), ("settle_with", None)):
+        found = people["exemption"].map({code: getattr(e, column) for code, e in modes.items()}).astype("object")
+        people[column] = found.where(found.notna(), default)
     people["town_code"] = people["unit_code"].map(town_of(facts.units))
     return CampaignState(c.id, as_of, moment, people.drop(columns=["known_at"]), payments, exemptions, facts.units)
