@@ -6,7 +6,8 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.run_config import run_config
 from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
 from tasks.intake import match_and_settle
 from tasks.reports import reports_dir
@@ -17,16 +18,18 @@ __all__ = ["cleanup"]
 
 @flow(name="cleanup", flow_run_name="{campaign}-cleanup", log_prints=True)
 @holds_ledger
-def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
+def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None,
+            config_path: ConfigPath = None) -> dict:
     """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""
+    _, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
-    match_and_settle(campaign, day)  # the stored cache of the state brought up to the day (no output reads it)
+    match_and_settle(ref, day)  # the stored cache of the state brought up to the day (no output reads it)
     out = reports_dir(campaign, output_dir, "扫尾", day.isoformat())
     out.mkdir(parents=True, exist_ok=True)
-    lists = cleanup_batches(campaign, day)
-    futures = [write_town_notices.submit(campaign, b, day, str(out)) for b in lists["batches"]]
+    lists = cleanup_batches(ref, day)
+    futures = [write_town_notices.submit(ref, b, day, str(out)) for b in lists["batches"]]
     notices = [path for f in futures for path in f.result()]
-    summary, records = write_cleanup_summary(campaign, lists, day, str(out))
+    summary, records = write_cleanup_summary(ref, lists, day, str(out))
     create_table_artifact(records, key=f"{campaign}-cleanup-{day.isoformat()}",
                           description=f"扫尾汇总（截至{day.isoformat()}）：各单位待办人数与今日应缴金额")
     items = lists["items"]

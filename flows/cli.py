@@ -10,7 +10,7 @@ from typing import Any
 
 from canbao.cli import Command
 from canbao.cli import main as domain_main
-from canbao.cli.app import CliError, parse_date
+from canbao.cli.app import parse_date
 from canbao.cli.commands import COMMANDS
 
 __all__ = ["FLOW_COMMANDS", "main"]
@@ -32,21 +32,6 @@ def _campaign_and_path(name: str) -> tuple[str, str | None]:
     return load_campaign(name).id, _config_path(name)
 
 
-def _stem_only(name: str, command: str) -> str:
-    """The campaign id of a command whose phases read their config from configs/ only: a different file at a
-    path is refused (it would be silently ignored otherwise)."""
-    from canbao.policy.load import CONFIG_DIR, load_campaign
-
-    c = load_campaign(name)
-    path = _config_path(name)
-    shipped = CONFIG_DIR / f"{c.id}.yaml"
-    if path is not None and (not shipped.is_file() or shipped.read_bytes() != Path(path).read_bytes()):
-        raise CliError(f"canbao: {command} reads configs/{c.id}.yaml only; {name} differs from it "
-                       f"(copy it there, or use `canbao run registration`/`run exemptions`/`demo`, which take a "
-                       f"config path)")
-    return c.id
-
-
 def _run_registration(args: argparse.Namespace) -> Any:
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
@@ -59,7 +44,7 @@ def _run_registration(args: argparse.Namespace) -> Any:
 
 
 def _simulate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--campaign", required=True)
+    p.add_argument("--campaign", required=True, help="config stem in configs/ or the path of a config file")
     p.add_argument("--scale", type=float, default=0.02, help="share of the county's population (default 0.02)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--out", help="output folder (default out/simulate/<campaign>)")
@@ -70,9 +55,10 @@ def _run_simulate(args: argparse.Namespace) -> Any:
     from flows.local_run import local_run
     from flows.simulate import simulate
 
+    campaign, path = _campaign_and_path(args.campaign)
     with local_run(migrate=False):  # the simulation creates and migrates its own ledger
-        result = simulate(campaign=_stem_only(args.campaign, "simulate"), scale=args.scale, seed=args.seed,
-                          out=args.out, step_weeks=args.step_weeks)
+        result = simulate(campaign=campaign, scale=args.scale, seed=args.seed, out=args.out,
+                          step_weeks=args.step_weeks, config_path=path)
     return {k: v for k, v in result.items() if k != "log"} | {"steps_run": [f"{s['day']} {s['action']}"
                                                                             for s in result["log"]]}
 
@@ -130,15 +116,15 @@ def _config_path(name: str) -> str | None:
 
 
 def _run_exemptions(args: argparse.Namespace) -> Any:
-    from canbao.policy.load import load_campaign
     from flows.exemption_handoff import exemption_handoff
     from flows.local_run import local_run
 
+    campaign, path = _campaign_and_path(args.campaign)
     with local_run():
-        return exemption_handoff(campaign=load_campaign(args.campaign).id, inbox=args.inbox, as_of=args.as_of,
+        return exemption_handoff(campaign=campaign, inbox=args.inbox, as_of=args.as_of,
                                  output_dir=args.out, auto_approve=args.auto_approve,
                                  approval_timeout_hours=args.timeout_hours, move_processed=not args.keep_files,
-                                 take_again=args.take_again, config_path=_config_path(args.campaign))
+                                 take_again=args.take_again, config_path=path)
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:

@@ -22,24 +22,31 @@ def _run_name() -> str:
 
 
 SendAlerts = Annotated[bool, labelled("发送通知", "向责任单位的通知渠道发送提醒和逾期通知；关闭则只记录状态、发出事件")]
+WatchConfig = Annotated[str | None, labelled(
+    "配置文件路径", "留空则按 configs/ 中的配置；填写时只检查该文件的活动，并按该文件运行")]
 
 
 @flow(name="deadline-watch", flow_run_name=_run_name, log_prints=True)
-def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: SendAlerts = True) -> dict:
+def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: SendAlerts = True,
+                   config_path: WatchConfig = None) -> dict:
     """For each active campaign: every deadline's state; approaching and missed ones alerted once a day.
 
     The owner's channels are notified first, then the event is emitted, so that the automation on
     `canbao.deadline.missed` (the second line) finds the alert already logged and sends nothing twice.
     """
     day = as_of or clock_today()
-    names = list(campaigns or [n for n in available_campaigns() if is_active(load_campaign(n), day)])
+    given = load_campaign(config_path) if config_path else None
+    if given is not None and campaigns and given.id not in campaigns:
+        raise ValueError(f"config {config_path} is campaign '{given.id}', not one of {campaigns}")
+    names = [given.id] if given is not None else list(
+        campaigns or [n for n in available_campaigns() if is_active(load_campaign(n), day)])
     cfg = load_notify_config()
     summary: dict[str, dict[str, int]] = {}
     failures: list[str] = []
     for name in names:
-        c = load_campaign(name)
+        c = given or load_campaign(name)
         with ledger_lock(name):  # the alerts table is the campaign's ledger too
-            states = read_deadline_states(name, day)
+            states = read_deadline_states(config_path or name, day)
             publish_deadline_table(name, day, states)
             alerts = [s for s in states if needs_alert(s)]
             for s in alerts:

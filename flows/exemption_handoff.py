@@ -15,9 +15,9 @@ from pydantic import ConfigDict, Field
 from canbao.exemptions.decisions import Decision
 from canbao.exemptions.problems import ATTENTION, attention_lines, warning_lines
 from canbao.exemptions.window import approval_timeout_seconds
-from canbao.policy.load import load_campaign
 from flows.ledger_lock import ledger_lock
 from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir
+from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
 from tasks.exemption_outputs import consolidate_exemptions, hand_off
 from tasks.exemptions import claim_review, pending_reviews, receive_list, record_decision, scan_lists
@@ -102,10 +102,7 @@ def exemption_handoff(
     The run ends Completed, or Completed named 需处理 when a file could not be read or was sent again unchanged
     (the summary artifact, the log and the coordinator's message say which); unused columns are warnings.
     """
-    c = load_campaign(config_path or campaign)
-    if c.id != campaign:
-        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
-    ref = config_path or campaign  # tasks load the very config the run was given
+    c, ref = run_config(campaign, config_path)  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = reports_dir(campaign, output_dir, "免缴名单")
     (out / "审核").mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,10 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from canbao.mobilization.duties import DUTY_KINDS, STATE_LABELS, Completion, read_completions
-from canbao.policy.load import load_campaign
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
 from flows.phase_params import Completions, ConfirmationFile, TargetScale
+from flows.run_config import run_config
 from tasks.mobilization import open_with_targets, record_duties, write_mobilization_files
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
@@ -28,16 +28,18 @@ def mobilization(
     target_scale: TargetScale = 1.0,
     completions: Completions = [],  # noqa: B006 - Prefect reads the default for the UI form
     confirmation_file: ConfirmationFile = None,
+    config_path: ConfigPath = None,
 ) -> dict:
     """Set targets and the calendar (idempotent), record duties reported done, and write both workbooks."""
+    c, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
-    breakdown = open_with_targets(campaign, target_scale)
+    breakdown = open_with_targets(ref, target_scale)
     form = [Completion(d.code, d.done_on, d.note) for d in completions]
-    unknown = record_duties(campaign, form, "form")
+    unknown = record_duties(ref, form, "form")
     if confirmation_file:
-        unknown += record_duties(campaign, read_completions(Path(confirmation_file), load_campaign(campaign)), "file")
+        unknown += record_duties(ref, read_completions(Path(confirmation_file), c), "file")
     out = reports_dir(campaign, output_dir, "动员")
-    written = write_mobilization_files(campaign, breakdown, target_scale, day, str(out))
+    written = write_mobilization_files(ref, breakdown, target_scale, day, str(out))
     duties = [d for d in written["duties"] if d["kind"] in DUTY_KINDS]
     create_table_artifact(
         [{"事项": d["name"], "责任单位": d["owner_name"], "截止日期": str(d["due_on"]),

@@ -9,9 +9,9 @@ from prefect import flow
 
 from canbao.deadlines import AlertKey
 from canbao.notify import load_notify_config, recipients
-from canbao.policy.load import load_campaign
 from flows.ledger_lock import holds_ledger
-from flows.params import CampaignName, labelled
+from flows.params import CampaignName, ConfigPath, labelled
+from flows.run_config import run_config
 from tasks.notify import deliver
 
 __all__ = ["notify"]
@@ -31,10 +31,10 @@ EventId = Annotated[str | None, labelled("事件编号", "触发本次通知的 
 @holds_ledger
 def notify(campaign: CampaignName, owner: Owner, subject: Subject, body: Body, channels: Channels = None,
            deadline: Deadline = None, due_on: DueOn = None, state: State = None, day: Day = None,
-           event_id: EventId = None) -> dict[str, str]:
+           event_id: EventId = None, config_path: ConfigPath = None) -> dict[str, str]:
     """Send one message to the owner's channels; a deadline alert already sent today is not sent again."""
     cfg = load_notify_config()
-    names = channels or recipients(load_campaign(campaign), owner, cfg)
+    names = channels or recipients(run_config(campaign, config_path)[0], owner, cfg)
     if unknown := [n for n in names if n not in cfg.channels]:
         raise ValueError(f"undefined channel(s) {unknown}; defined: {sorted(cfg.channels)}")
     key = AlertKey(campaign, deadline, due_on, state, day) if deadline and due_on and state and day else None

@@ -15,9 +15,9 @@ from pydantic import Field
 from canbao.exemptions.problems import ATTENTION
 from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
-from canbao.policy.load import load_campaign
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
+from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
@@ -52,10 +52,7 @@ def registration_payment(
     or sent again unchanged (the summary artifact, the log and the coordinator's message say which, with the
     headers found, expected and the config line that maps them); unused columns are warnings.
     """
-    c = load_campaign(config_path or campaign)
-    if c.id != campaign:
-        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
-    ref = config_path or campaign  # tasks load the very config the run was given
+    _, ref = run_config(campaign, config_path)  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = output_dir_for(campaign, output_dir)
     Path(out).mkdir(parents=True, exist_ok=True)

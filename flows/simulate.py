@@ -16,14 +16,15 @@ from canbao.clock import CLOCK_ENV
 from canbao.intake.inbox import INTAKE_ORDER
 from canbao.ledger.engine import ENV_VAR, mask_url
 from canbao.ledger.migrate import upgrade
-from canbao.policy.load import load_campaign
+from canbao.policy.model import Campaign
 from canbao.simulate.confirm import write_duty_file
 from canbao.simulate.plan import Step, plan
 from flows.cleanup import cleanup
 from flows.mobilization import mobilization
-from flows.params import CampaignName
+from flows.params import CampaignName, ConfigPath
 from flows.phase_params import SimulationOut, SimulationScale, SimulationSeed, StepWeeks
 from flows.registration_payment import registration_payment
+from flows.run_config import run_config
 from flows.subsidy_settlement import subsidy_settlement
 from tasks.simulate import LEDGER_FILE, bank_receipts, fresh_county
 
@@ -56,42 +57,43 @@ def _colleague(module: str, name: str) -> Any:
         return None
 
 
-def _run(step: Step, campaign: str, scale: float, root: Path) -> dict:
-    """Run one step's flow; its result (or why it was skipped)."""
-    reports, day = str(root / "reports"), step.day
+def _run(step: Step, c: Campaign, path: str | None, scale: float, root: Path) -> dict:
+    """Run one step's flow with the simulation's config (`path`: its file, None for configs/); its result (or why
+    it was skipped)."""
+    reports, day, campaign = str(root / "reports"), step.day, c.id
     if step.action == "intake":
         return registration_payment(campaign=campaign, inbox=str(step.folder), sources=list(INTAKE_ORDER),
                                     as_of=day, output_dir=str(root / "reports" / "登记缴费" / day.isoformat()),
-                                    move_processed=False)
+                                    move_processed=False, config_path=path)
     if step.action == "mobilization":
-        return mobilization(campaign=campaign, as_of=day, output_dir=reports, target_scale=scale)
+        return mobilization(campaign=campaign, as_of=day, output_dir=reports, target_scale=scale, config_path=path)
     if step.action == "duties":
-        done = write_duty_file(root / "confirmations" / f"工作完成情况_{day.isoformat()}.csv", load_campaign(campaign),
-                               day)
+        done = write_duty_file(root / "confirmations" / f"工作完成情况_{day.isoformat()}.csv", c, day)
         return mobilization(campaign=campaign, as_of=day, output_dir=reports, target_scale=scale,
-                            confirmation_file=str(done))
+                            confirmation_file=str(done), config_path=path)
     if step.action == "cleanup":
-        return cleanup(campaign=campaign, as_of=day, output_dir=reports)
+        return cleanup(campaign=campaign, as_of=day, output_dir=reports, config_path=path)
     if step.action == "settlement":
-        return subsidy_settlement(campaign=campaign, as_of=day, output_dir=reports)
+        return subsidy_settlement(campaign=campaign, as_of=day, output_dir=reports, config_path=path)
     if step.action == "confirmations":
         receipts = bank_receipts(campaign, day, str(root))
-        return subsidy_settlement(campaign=campaign, as_of=day, output_dir=reports, confirmation_file=receipts)
+        return subsidy_settlement(campaign=campaign, as_of=day, output_dir=reports, confirmation_file=receipts,
+                                  config_path=path)
     # Flows of other phases (issues 5, 7 and the exemption lists): called when present.
     if step.action == "exemptions":
         handoff = _colleague("exemption_handoff", "exemption_handoff")
         return {"status": "skipped: flows/exemption_handoff.py missing"} if handoff is None else handoff(
             campaign=campaign, inbox=str(step.folder), as_of=day, output_dir=reports, auto_approve=True,
-            move_processed=False)
+            move_processed=False, config_path=path)
     if step.action == "weekly_report":
         weekly = _colleague("weekly_report", "weekly_report")
         return {"status": "skipped: flows/weekly_report.py missing"} if weekly is None else weekly(
-            campaign=campaign, as_of=day, output_dir=reports)
+            campaign=campaign, as_of=day, output_dir=reports, config_path=path)
     watch = _colleague("deadline_watch", "deadline_watch")
     if watch is None:
         return {"status": "skipped: flows/deadline_watch.py missing"}
     try:
-        return watch(campaigns=[campaign], as_of=day, send=False)
+        return watch(campaigns=[campaign], as_of=day, send=False, config_path=path)
     except Exception as exc:  # the watch is another phase's flow: a failure there is logged, not fatal here
         get_run_logger().warning("deadline watch failed on %s: %s", day, exc)
         return {"status": f"failed: {type(exc).__name__}"}
@@ -103,15 +105,17 @@ def _brief(result: Any) -> dict:
 
 @flow(name="simulate", flow_run_name="{campaign}-simulate", log_prints=True)
 def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: SimulationSeed = 7,
-             out: SimulationOut = None, step_weeks: StepWeeks = 1, ledger: str | None = None) -> dict:
+             out: SimulationOut = None, step_weeks: StepWeeks = 1, ledger: str | None = None,
+             config_path: ConfigPath = None) -> dict:
     """Generate a county, then run every phase's flow on its day; every report lands under `out/reports`.
 
     `step_weeks` > 1 delivers files and reports progress every that many weeks (quicker, coarser).
-    `ledger`: the database URL of an empty ledger to use (default: a fresh SQLite file in `out`)."""
+    `ledger`: the database URL of an empty ledger to use (default: a fresh SQLite file in `out`).
+    `config_path`: the config file every phase runs with (default configs/<campaign>.yaml)."""
     root = Path(out or Path("out") / "simulate" / campaign).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    c = load_campaign(campaign)
-    deliveries = fresh_county(campaign, scale, seed, str(root), step_weeks)
+    c, ref = run_config(campaign, config_path)
+    deliveries = fresh_county(ref, scale, seed, str(root), step_weeks)
     steps = plan(c, deliveries, step_weeks)
     log = []
     url = ledger or f"sqlite:///{root / LEDGER_FILE}"
@@ -120,11 +124,12 @@ def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: Simula
         for step in steps:
             began = time.perf_counter()
             with _env(**{CLOCK_ENV: step.moment}):
-                result = _run(step, campaign, scale, root)
+                result = _run(step, c, config_path, scale, root)
             log.append({"day": step.day.isoformat(), "action": step.action,
                         "seconds": round(time.perf_counter() - began, 2), **_brief(result)})
             get_run_logger().info("%s %s: %s", step.day, step.action, log[-1])
-    summary = {"campaign": campaign, "scale": scale, "seed": seed, "step_weeks": step_weeks, "out": str(root),
+    summary = {"campaign": campaign, "config": ref, "scale": scale, "seed": seed, "step_weeks": step_weeks,
+               "out": str(root),
                "steps": len(steps), "ledger": mask_url(ledger) if ledger else LEDGER_FILE,
                "deliveries": len(deliveries), "log": log}
     (root / "simulation.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",

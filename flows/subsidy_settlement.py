@@ -11,8 +11,9 @@ from canbao.money import fen, format_yuan, yuan
 from canbao.settlement.confirmations import read_bank_confirmations
 from canbao.settlement.transfer_ledger import Confirmation
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
 from flows.phase_params import ConfirmationFile, Confirmations
+from flows.run_config import run_config
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
 from tasks.settlement import compute_statements, confirm_transfers, request_transfers, write_settlement_files
@@ -43,10 +44,12 @@ def subsidy_settlement(
     output_dir: OutputDir = None,
     confirmations: Confirmations = [],  # noqa: B006 - Prefect reads the default for the UI form
     confirmation_file: ConfirmationFile = None,
+    config_path: ConfigPath = None,
 ) -> dict:
     """Compute the statements, request the transfers the config asks for, record confirmations, write files."""
+    _, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
-    statements = compute_statements(campaign, day)
+    statements = compute_statements(ref, day)
     stored = request_transfers(campaign, statements, day)
     received = [Confirmation(x.code, x.confirmed_on, x.reference, None if x.amount is None else fen(x.amount))
                 for x in confirmations]
@@ -56,7 +59,7 @@ def subsidy_settlement(
         received += from_file
     refused += confirm_transfers(campaign, received)
     out = reports_dir(campaign, output_dir, "结算")
-    written = write_settlement_files(campaign, statements, day, str(out))
+    written = write_settlement_files(ref, statements, day, str(out))
     totals = statements.totals()
     create_markdown_artifact(_markdown(campaign, day.isoformat(), totals, statements.reconciled, written["states"]),
                              key=f"{campaign}-settlement", description="财政补助结算汇总")

@@ -8,7 +8,8 @@ from prefect import flow
 from pydantic import Field
 
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.run_config import run_config
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
 from tasks.runtime import clock_now, clock_today
 
@@ -33,11 +34,13 @@ def weekly_report(
     output_dir: OutputDir = None,
     reproduce: Reproduce = False,
     snapshot: SnapshotId = None,
+    config_path: ConfigPath = None,
 ) -> dict:
     """Count every unit as of the day (the hour when it is today), keep the numbers, then draw every output."""
+    _, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
     hour = clock_now().hour if day == clock_today() else 24
-    content = stored_weekly(campaign, day, snapshot) if reproduce else compute_weekly(campaign, day, hour)
+    content = stored_weekly(campaign, day, snapshot) if reproduce else compute_weekly(ref, day, hour)
     out = reports_dir(campaign, output_dir, "weekly")
     out.mkdir(parents=True, exist_ok=True)
     files = write_weekly_files(content, str(out))

@@ -41,15 +41,17 @@ def reports_dir(campaign: str, output_dir: str | None, *parts: str) -> Path:
 
 @task(name="compute-weekly-report", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, Any]:
-    """Count the ledger as of the day and store the numbers as a snapshot; returns the snapshot content."""
+    """Count the ledger as of the day and store the numbers as a snapshot; returns the snapshot content.
+
+    `campaign` is an id or a config path, as for every task that loads the config."""
     c = load_campaign(campaign)
     with ledger_engine().begin() as conn:
-        row = conn.execute(select(CampaignRow.config_sha256).where(CampaignRow.id == campaign)).first()
+        row = conn.execute(select(CampaignRow.config_sha256).where(CampaignRow.id == c.id)).first()
         if row is None:
-            raise ValueError(f"{campaign} is not in the ledger yet: run the registration-payment flow first")
+            raise ValueError(f"{c.id} is not in the ledger yet: run the registration-payment flow first")
         report = build_report(load_facts(conn, c.id), c, as_of, cutoff_hour)
         sha, content = save_snapshot(conn, report, config_sha256=row[0], now=clock_now(), flow_run_id=flow_run_id())
-    get_run_logger().info("%s as of %s: %d enrolled; snapshot %s", campaign, as_of,
+    get_run_logger().info("%s as of %s: %d enrolled; snapshot %s", c.id, as_of,
                           int(report.county["enrolled"]), sha[:12])
     return content
 

@@ -27,12 +27,13 @@ __all__ = ["compute_statements", "confirm_transfers", "request_transfers", "writ
 
 @task(name="compute-statements", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def compute_statements(campaign: str, as_of: date) -> Statements:
-    """Every statement of the campaign from its state as of the day (`canbao.state`)."""
+    """Every statement of the campaign from its state as of the day (`canbao.state`); `campaign` is an id or a
+    config path, as for every task that loads the config."""
     c = load_campaign(campaign)
     with ledger_engine().connect() as conn:
         statements = build_statements(c, load_settlement(conn, c, as_of), as_of)
     log = get_run_logger()
-    log.info("%s: %s", campaign, statements.totals())
+    log.info("%s: %s", c.id, statements.totals())
     if not statements.reconciled:
         log.warning("%s: the settlement does not reconcile (see 分类别核对 / 缴费资金核对)", campaign)
     return statements
@@ -66,7 +67,7 @@ def write_settlement_files(campaign: str, statements: Statements, as_of: date, o
     """The statements workbook and one advance claim per agency; returns paths and the transfer table."""
     c = load_campaign(campaign)
     with ledger_engine().connect() as conn:
-        transfers = load_transfers(conn, campaign)
+        transfers = load_transfers(conn, c.id)
     states = transfer_states(transfers, as_of)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)

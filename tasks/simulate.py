@@ -25,7 +25,8 @@ _OWN = ("deliveries", "reports", "confirmations")  # what a simulation writes be
 
 @task(name="generate-county", cache_policy=NO_CACHE, persist_result=False)
 def fresh_county(campaign: str, scale: float, seed: int, out: str, weeks: int = 1) -> list[Delivery]:
-    """Clear a previous run's outputs, generate the county and cut its inbox into dated deliveries."""
+    """Clear a previous run's outputs, generate the county and cut its inbox into dated deliveries (`campaign`: an
+    id or a config path)."""
     root = Path(out)
     for name in _OWN:
         shutil.rmtree(root / name, ignore_errors=True)
@@ -34,7 +35,7 @@ def fresh_county(campaign: str, scale: float, seed: int, out: str, weeks: int = 
     c = load_campaign(campaign)
     manifest = generate(c, scale, seed, root / "generated")
     deliveries = split_inbox(c, root / "generated" / "inbox", root / "deliveries", start_day(c), weeks)
-    get_run_logger().info("%s: %d people, %d files, %d deliveries", campaign, manifest.population,
+    get_run_logger().info("%s: %d people, %d files, %d deliveries", c.id, manifest.population,
                           len(manifest.files), len(deliveries))
     return deliveries
 
