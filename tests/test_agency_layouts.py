@@ -217,20 +217,29 @@ def test_generated_civil_affairs_list_is_in_the_annex3_layout(tmp_path: Path) ->
     assert read_table(poverty, "exemption", campaign=c).frame["person_number"].notna().all()
 
 
-def test_a_config_path_is_never_silently_ignored(tmp_path: Path) -> None:
-    """`run exemptions`, `run registration` and `demo` run with the config at the path; `simulate`, whose phases
-    read configs/ only, refuses a different one.
+def test_a_config_path_is_never_silently_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`simulate`, like `run exemptions`, `run registration` and `demo`, hands the config's path to its flow, and
+    a flow refuses a config whose campaign is not the one it runs (tasks load the path, the ledger key is the id).
 
     (No capsys here: importing flows.cli imports Prefect, whose log handlers would keep a per-test stream.)"""
-    from canbao.cli.app import CliError
-    from flows.cli import _config_path, _stem_only, main
+    from contextlib import nullcontext
+
+    import flows.local_run
+    import flows.simulate
+    from flows.cli import _config_path, main
+    from flows.run_config import run_config
 
     mapped = config_with(tmp_path, "kaijiang-2020", [EDGE])
     assert _config_path(str(mapped)) == str(mapped.resolve()) and _config_path("kaijiang-2020") is None
-    with pytest.raises(CliError, match=r"configs/kaijiang-2020\.yaml only"):
-        _stem_only(str(mapped), "simulate")
-    assert _stem_only("kaijiang-2020", "simulate") == "kaijiang-2020"
-    assert main(["simulate", "--campaign", str(mapped), "--out", str(tmp_path / "sim")]) == 2
+    calls: list[dict] = []
+    monkeypatch.setattr(flows.local_run, "local_run", lambda **_: nullcontext())
+    monkeypatch.setattr(flows.simulate, "simulate", lambda **kw: calls.append(kw) or {"log": []})
+    assert main(["simulate", "--campaign", str(mapped), "--out", str(tmp_path / "sim")]) == 0
+    assert calls[0]["campaign"] == "kaijiang-2020" and calls[0]["config_path"] == str(mapped.resolve())
+    c, ref = run_config("kaijiang-2020", str(mapped))
+    assert ref == str(mapped) and "low_income_edge" in {e.code for e in c.exemptions}
+    with pytest.raises(ValueError, match="is campaign 'kaijiang-2020', not 'wujin-2020'"):
+        run_config("wujin-2020", str(mapped))
 
 
 @given(st.lists(st.tuples(st.sampled_from(["合计", "填表人：", "审核人", "注：", "1", "张三", "", "（盖章）", "日期"]),

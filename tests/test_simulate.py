@@ -4,20 +4,50 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from sqlalchemy import select
 
 from canbao.ledger.engine import make_engine
+from canbao.ledger.schema import Payment
 from canbao.ledger.schema_settlement import DeadlineRecord, FiscalTransfer
-from canbao.policy.load import available_campaigns, load_campaign
+from canbao.policy.load import CONFIG_DIR, available_campaigns, load_campaign
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 SCALE = 0.004
 STEP_WEEKS = 4  # deliveries and reports every four weeks: the whole calendar, fewer flow runs
 FULL_ID = re.compile(r"(?<![0-9])\d{17}[\dX](?![0-9])")
+
+
+EDITED = "kaijiang-2020"  # simulated from an edited copy of its config, given as a path
+EDITED_INDIVIDUAL_FEN = 27000  # the copy's individual contribution: 270 yuan where the notice says 250
+EDITED_DEADLINE, EDITED_DUE = "exemption_list_civil_affairs", date(2019, 11, 8)  # configs/ says 2019-10-31
+
+
+def edited_copy(tmp_path: Path) -> Path:
+    """configs/kaijiang-2020.yaml with the individual contribution and one deadline changed, under tmp_path."""
+    raw = yaml.safe_load((CONFIG_DIR / f"{EDITED}.yaml").read_text(encoding="utf-8"))
+    (line,) = raw["contribution"]["lines"]
+    line["individual"] = EDITED_INDIVIDUAL_FEN // 100
+    next(d for d in raw["deadlines"] if d["code"] == EDITED_DEADLINE)["date"] = EDITED_DUE
+    path = tmp_path / "county" / f"{EDITED}.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def duties_due(out: Path) -> dict[str, date]:
+    """Each deadline's due day as the simulation's ledger holds it."""
+    engine = make_engine(f"sqlite:///{out / 'ledger.db'}")
+    with engine.connect() as conn:
+        due = dict(conn.execute(select(DeadlineRecord.code, DeadlineRecord.due_on)).all())
+    engine.dispose()
+    return due
 
 
 def _cells(path: Path) -> list[str]:
@@ -32,7 +62,15 @@ def test_simulate_walks_the_whole_campaign(campaign, tmp_path, monkeypatch):
 
     monkeypatch.delenv("CANBAO_CLOCK", raising=False)
     out = tmp_path / campaign
-    result = simulate(campaign=campaign, scale=SCALE, seed=11, out=str(out), step_weeks=STEP_WEEKS)
+    if campaign == EDITED:  # a county's edited copy, through `canbao simulate --campaign PATH` (no extra run)
+        from flows.cli import main
+
+        argv = ["--campaign", str(edited_copy(tmp_path)), "--scale", str(SCALE), "--seed", "11", "--step-weeks",
+                str(STEP_WEEKS), "--out", str(out)]
+        assert main(["simulate", *argv]) == 0
+        result = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
+    else:
+        result = simulate(campaign=campaign, scale=SCALE, seed=11, out=str(out), step_weeks=STEP_WEEKS)
     log = result["log"]
     actions = {s["action"] for s in log}
     assert {"intake", "mobilization", "weekly_report", "deadline_watch", "cleanup", "settlement",
@@ -51,7 +89,14 @@ def test_simulate_walks_the_whole_campaign(campaign, tmp_path, monkeypatch):
                                  .where(FiscalTransfer.campaign_id == campaign)).all()
         duties = dict(conn.execute(select(DeadlineRecord.code, DeadlineRecord.completed_on)
                                    .where(DeadlineRecord.campaign_id == campaign)).all())
+        expected = Counter(conn.execute(select(Payment.expected_fen)).scalars())
+        paid = Counter(conn.execute(select(Payment.amount_fen).where(Payment.status == "matched")).scalars())
     engine.dispose()
+    if campaign == EDITED:  # the copy's figures reached the generator, the intake, the ledger and the workbooks
+        assert expected.most_common(1)[0][0] == paid.most_common(1)[0][0] == EDITED_INDIVIDUAL_FEN
+        assert 25000 not in expected and duties_due(out)[EDITED_DEADLINE] == EDITED_DUE
+        (calendar,) = (reports / "动员").rglob("*工作日程表*.xlsx")
+        assert any(EDITED_DUE.isoformat() in c for c in _cells(calendar))
     c = load_campaign(campaign)
     assert set(duties) == {d.code for d in c.deadlines}
     assert all(duties[d.code] is not None for d in c.deadlines if d.kind in ("publicity", "training"))
