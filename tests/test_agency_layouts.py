@@ -305,3 +305,56 @@ def test_a_roster_carrying_person_numbers_fills_them(ledger_engine: Engine, tmp_
         assert result.accepted == 2
         numbers = dict(conn.execute(select(Resident.id_number, Resident.person_number)).all())
     assert numbers == {ids("A1")[0]: "51172300001", ids("A2")[0]: None}
+
+
+RELAPSE = {"code": "relapse_watch", "name": "防止返贫监测对象", "aliases": ["返贫监测对象", "监测对象"],
+           "agency": "civil_affairs", "funding_mode": "full_subsidy", "payer": "finance", "special_group": True,
+           "precedence": 8, "source": "测试：配置新增的特殊群体"}
+
+
+def test_a_category_added_in_config_reaches_settlement_and_its_own_bulletin_section(
+        ledger_engine: Engine, tmp_path: Path) -> None:
+    """防止返贫监测对象, added in a config copy alone (code, words, funding, `special_group: true`), from a 附件3 list
+    through approval and handoff to the request detail, the special-group list, the on-behalf statement and its own
+    section of the weekly bulletin: 4 on the list (three words for it), 2 of them registered."""
+    from canbao.exemptions.special import special_missing
+    from canbao.intake.batch import intake_batch
+    from canbao.intake.inbox import InboxFile, sha256_of
+    from canbao.reports.bulletin import bulletin_sections
+    from canbao.reports.progress import build_report
+    from canbao.settlement.on_behalf import on_behalf_statement
+    from canbao.settlement.people import load_settlement
+    from canbao.state import load_facts
+
+    c = load_campaign(config_with(tmp_path, "kaijiang-2020", [RELAPSE]))
+    monitored = ["A1", "A2", "A3", "A4"]
+    words = [("A1", "防止返贫监测对象", "2019-08-01"), ("A2", "防止返贫监测对象", ""), ("A3", "监测对象", ""),
+             ("A4", "返贫监测对象", ""), ("A5", "农村低保", ""), ("A6", "特困供养人员", "")]
+    inbox = tmp_path / "inbox"
+    write_annex3(inbox / "exemption/civil_affairs/附件3.xlsx", annex3_rows(words), title=TITLE)
+    roster = write_workbook(tmp_path / "roster/新宁镇_花名册.xlsx", {"s": pd.DataFrame({
+        "村（社区）代码": ["51172301", "51172301"], "姓名": [PEOPLE["A1"][1], PEOPLE["A2"][1]],
+        "身份证号码": ids("A1", "A2"), "参保类别": ["resident", "resident"],
+        "登记日期": ["2019-10-01", "2019-10-02"]})})
+    with ledger_engine.begin() as conn:
+        open_campaign(conn, c, NOW)
+        ctx = intake_context(conn, c, DAY, NOW)
+        assert intake_batch(conn, "roster", [InboxFile("roster", roster, sha256_of(roster))], ctx).accepted == 2
+    persons, detail, _ = _through(ledger_engine, c, inbox)
+
+    q = quote(c, "resident", 1, "relapse_watch")
+    assert fen(q.paid_on_behalf) == 25000 and fen(q.resident_pays) == 0  # the notice's 250 yuan, paid in full
+    assert sorted(persons.loc[persons["exemption"] == "relapse_watch", "id_number"]) == sorted(ids(*monitored))
+    lines = detail[detail["代缴类别"] == "防止返贫监测对象"]
+    assert sorted(lines["身份证号码"]) == sorted(ids(*monitored)) and set(lines["代缴金额"]) == {25000}
+    with ledger_engine.connect() as conn:
+        missing, group = special_missing(conn, c, persons, DAY)
+        statement = on_behalf_statement(c, load_settlement(conn, c, DAY).people).set_index("exemption")
+        report = build_report(load_facts(conn, c.id), c, DAY)
+    assert sorted(missing.loc[missing["exemption"] == "relapse_watch", "id_number"]) == sorted(ids("A3", "A4"))
+    assert group == 6  # tekun and the new group are special; dibao is not
+    assert (statement.loc["relapse_watch", "persons"], statement.loc["relapse_watch", "on_behalf_fen"]) == (2, 50000)
+    special = dict(bulletin_sections(report))["三、特殊群体参保"]
+    (own,) = [p for p in special if "防止返贫监测对象：" in p]
+    assert "应参保4人，已参保2人，参保率50.00%（目标100%）" in own
+    assert not any("防止返贫监测对象" in p for p in special if p is not own)
