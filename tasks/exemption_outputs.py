@@ -55,17 +55,18 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
              warnings: list[str] | None = None) -> dict[str, Any]:
     """Town lists, the tax bureau's request detail and the special-group list as of the day; a batch if changed.
 
-    `attention` (files refused, files re-sent) and `warnings` (columns unused) head the summary artifact.
+    `attention` (files refused, files re-sent) heads the summary artifact; `warnings` (columns unused, one line
+    an agency) follow its figures.
     """
     c = load_campaign(campaign)
     top = [f"#### 需处理（{len(attention)}项）", "", *attention, ""] if attention else []
-    top += [*warnings, ""] if warnings else []
+    bottom = ["", "#### 警告：未使用的列（各行已导入）", "", *warnings] if warnings else []
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         if people.empty:
             get_run_logger().info("no approved exemption list yet: nothing to hand off")
             if top:
-                create_markdown_artifact("\n".join([*top, "（尚无已通过的名单，未生成交接文件。）"]),
+                create_markdown_artifact("\n".join([*top, "（尚无已通过的名单，未生成交接文件。）", *bottom]),
                                          key=artifact_key(c.id, "handoff"), description="免缴对象名单交接")
             return {"persons": 0, "batch": None, "files": []}
         persons = handoff_people(conn, c, people)
@@ -91,6 +92,7 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
         f"- 代缴金额合计 {yuan(paid_fen)} 元（个人缴费部分 {yuan(own_fen)} 元）；人员编号缺失 {numberless} 人",
         *([f"- 特殊群体 {group} 人，未参保 {len(missing)} 人（目标100%）"] if missing is not None else []),
         f"- 文件（{len(files)} 个）保存在 `{folder}`；公示件已隐去姓名和身份证号码，内部件严禁外传",
+        *bottom,
     ]), key=artifact_key(c.id, "handoff"), description="免缴对象名单交接")
     if batch is not None:
         emit_event(**event_spec(c, "handed-off", sorted(batch["versions"]), {

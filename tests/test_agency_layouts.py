@@ -358,3 +358,24 @@ def test_a_category_added_in_config_reaches_settlement_and_its_own_bulletin_sect
     (own,) = [p for p in special if "防止返贫监测对象：" in p]
     assert "应参保4人，已参保2人，参保率50.00%（目标100%）" in own
     assert not any("防止返贫监测对象" in p for p in special if p is not own)
+
+
+def test_unused_columns_are_one_warning_a_source_below_the_figures() -> None:
+    from canbao.exemptions.problems import warning_lines
+    from canbao.intake.attention import intake_warning_lines
+    from canbao.reports.intake_report import summary_markdown
+
+    batches = [{"source": "tax_app", "ignored_columns": {"甲.csv": ["征收机关", "备注"], "乙.csv": ["征收机关"],
+                                                         "丙.csv": []}},
+               {"source": "roster", "ignored_columns": {f"roster/{ids('A1')[0]}_花名册.xlsx": ["家庭住址"]}}]
+    lines = intake_warning_lines(batches)
+    assert lines[0] == "- 警告：税务APP缴费明细2个文件中未使用的列：征收机关、备注（1个文件）"
+    assert lines[1].startswith("- 警告：花名册“") and lines[1].endswith("_花名册.xlsx”中未使用的列：家庭住址")
+    assert len(lines) == 2 and not FULL_ID.search(lines[1])
+    markdown = summary_markdown("导入", {"新文件数": 4}, {}, {}, ["- 对账表"], warnings=lines)
+    assert markdown.index("## 缴费异常") < markdown.index("## 警告：未使用的列") < markdown.index("- 对账表")
+    assert markdown.count("- 警告：") == 2
+    c = load_campaign("kaijiang-2020")
+    received = [{"agency": "civil_affairs", "ignored_columns": {"exemption/civil_affairs/a.xlsx": ["家庭住址"]}},
+                {"agency": "civil_affairs", "ignored_columns": {"exemption/civil_affairs/b.xlsx": ["家庭住址"]}}]
+    assert warning_lines(c, received) == ["- 警告：民政部门2个文件中未使用的列：家庭住址"]

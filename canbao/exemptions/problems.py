@@ -6,14 +6,16 @@ coordinator's notification; it holds headers and reason codes, never a person's 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from canbao.exemptions.summary import agency_name
+from canbao.identity import mask_ids_in
 from canbao.policy.model import Campaign
 from canbao.reasons import label
 
-__all__ = ["ATTENTION", "agency_notice", "attention_lines", "problem_lines", "warning_lines"]
+__all__ = ["ATTENTION", "agency_notice", "attention_lines", "problem_lines", "unused_columns_line", "warning_lines"]
 
 ATTENTION = "需处理"  # the name of the run's final state when something needs attention
 
@@ -34,10 +36,24 @@ def problem_lines(problem: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def unused_columns_line(owner: str, files: Mapping[str, Sequence[str]]) -> str | None:
+    """One warning line for the columns not used in one source's (or agency's) files: the file named when there
+    is one, else how many files, each column with the number of files that had it unless all did."""
+    used = {mask_ids_in(_base(file)): columns for file, columns in files.items() if columns}
+    if len(used) <= 1:
+        return next((f"- 警告：{owner}“{file}”中未使用的列：{'、'.join(columns)}" for file, columns in used.items()),
+                    None)
+    counts = Counter(column for columns in used.values() for column in dict.fromkeys(columns))
+    listed = "、".join(column if n == len(used) else f"{column}（{n}个文件）" for column, n in counts.items())
+    return f"- 警告：{owner}{len(used)}个文件中未使用的列：{listed}"
+
+
 def warning_lines(c: Campaign, received: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Markdown lines naming the columns of each file that were not used (a warning: the rows went in)."""
-    return [f"- 警告：{agency_name(c, r['agency'])}“{_base(file)}”中未使用的列：{'、'.join(columns)}"
-            for r in received for file, columns in (r.get("ignored_columns") or {}).items() if columns]
+    """Markdown lines naming the columns not used, one line per agency (a warning: the rows went in)."""
+    files: dict[str, dict[str, Sequence[str]]] = {}
+    for r in received:
+        files.setdefault(r["agency"], {}).update(r.get("ignored_columns") or {})
+    return [line for agency, of in files.items() if (line := unused_columns_line(agency_name(c, agency), of))]
 
 
 def attention_lines(c: Campaign, received: Sequence[Mapping[str, Any]]) -> list[str]:

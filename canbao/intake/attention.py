@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from canbao.exemptions.problems import problem_lines
+from canbao.exemptions.problems import problem_lines, unused_columns_line
 from canbao.formats.sources import SOURCES
 from canbao.identity import mask_ids_in
 
@@ -36,6 +36,8 @@ def intake_attention_lines(batches: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def intake_warning_lines(batches: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Markdown lines naming the columns of each file read that were not used (a warning: the rows went in)."""
-    return [f"- 警告：{source_title(b['source'])}“{file}”中未使用的列：{'、'.join(columns)}"
-            for b in batches for file, columns in (b.get("ignored_columns") or {}).items() if columns]
+    """Markdown lines naming the columns not used, one line per source (a warning: the rows went in)."""
+    files: dict[str, dict[str, Sequence[str]]] = {}
+    for b in batches:
+        files.setdefault(b["source"], {}).update(b.get("ignored_columns") or {})
+    return [line for source, of in files.items() if (line := unused_columns_line(source_title(source), of))]

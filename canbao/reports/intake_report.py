@@ -130,8 +130,8 @@ def summary_markdown(title: str, counts: Mapping[str, int], rejections: Mapping[
                      anomalies: Mapping[str, int], extra: list[str], *, refused: pd.DataFrame | None = None,
                      ignored: Sequence[IgnoredFile] = (), attention: Sequence[str] = (),
                      warnings: Sequence[str] = ()) -> str:
-    """The run summary: what needs attention and the warnings first (markdown lines of canbao.intake.attention),
-    then refused and ignored files, what was taken in, rejections and anomalies by reason.
+    """The run summary: what needs attention first (markdown lines of canbao.intake.attention), then refused and
+    ignored files, what was taken in, rejections and anomalies by reason, then the warnings (one line a source).
 
     No personal data: `refused` holds file-level rejections (source, source_file, reason, value) whose
     value is a reader's detail, and file names are shown with ID-like digits masked.
@@ -139,8 +139,6 @@ def summary_markdown(title: str, counts: Mapping[str, int], rejections: Mapping[
     lines = [f"# {title}", ""]
     if attention:
         lines += ["## ⚠ 需处理", "", *attention, ""]
-    if warnings:
-        lines += ["## 警告", "", *warnings, ""]
     lines += _file_sections(refused if refused is not None else pd.DataFrame(), ignored)
     lines += ["| 项目 | 数量 |", "|---|---:|"]
     lines += [f"| {k} | {v:,} |" for k, v in counts.items()]
@@ -152,4 +150,6 @@ def summary_markdown(title: str, counts: Mapping[str, int], rejections: Mapping[
     lines += [f"| {label(k)} | `{k}` | {v:,} |" for k, v in sorted(anomalies.items(), key=lambda x: -x[1])]
     if not anomalies:
         lines.append("| 无 | | 0 |")
+    if warnings:
+        lines += ["", "## 警告：未使用的列（各行已导入）", "", *warnings]
     return "\n".join([*lines, "", *extra, ""])
