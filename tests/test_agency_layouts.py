@@ -379,3 +379,12 @@ def test_unused_columns_are_one_warning_a_source_below_the_figures() -> None:
     received = [{"agency": "civil_affairs", "ignored_columns": {"exemption/civil_affairs/a.xlsx": ["家庭住址"]}},
                 {"agency": "civil_affairs", "ignored_columns": {"exemption/civil_affairs/b.xlsx": ["家庭住址"]}}]
     assert warning_lines(c, received) == ["- 警告：民政部门2个文件中未使用的列：家庭住址"]
+
+
+def test_the_dry_run_shows_dates_as_they_will_be_stored(tmp_path: Path) -> None:
+    from canbao.intake.dry_run import check_file
+
+    path = write_annex3(tmp_path / "exemption/civil_affairs/附件3.xlsx", annex3_rows(
+        [("A1", "农村低保", "2019年5月8日"), ("A2", "特困供养人员", "上月"), ("A3", "孤儿", "")]), title=TITLE)
+    report = check_file(path, load_campaign("kaijiang-2020"), today=DAY)
+    assert [r["included_on"] for r in report["first_rows"]] == ["2019-05-08", "无法识别：上月", None]

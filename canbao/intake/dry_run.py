@@ -12,6 +12,7 @@ from canbao.clock import SHANGHAI
 from canbao.clock import today as clock_today
 from canbao.exemptions.delivery import SOURCE as EXEMPTION
 from canbao.exemptions.delivery import Delivery, read_delivery
+from canbao.formats.dates import parse_dates
 from canbao.formats.read import FormatError, read_table
 from canbao.formats.sources import SOURCES, source_spec
 from canbao.identity import mask_id, mask_name
@@ -51,6 +52,17 @@ def _masked(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+def _dates_as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """纳入资助时间 as the intake stores it (YYYY-MM-DD), a cell it cannot read shown as such (it is not kept)."""
+    if "included_on" not in frame.columns:
+        return frame
+    text = frame["included_on"].fillna("").astype(str)
+    parsed, bad = parse_dates(text)
+    shown = parsed.dt.strftime("%Y-%m-%d").astype("object").where(parsed.notna(), None)
+    unreadable = bad.to_numpy(dtype=bool) & (text.str.strip() != "").to_numpy()
+    return frame.assign(included_on=shown.where(~unreadable, "无法识别：" + text))
+
+
 def _refused(exc: FormatError) -> dict[str, Any]:
     return {"ok": False, "reason": exc.reason, "reason_label": label(exc.reason), "detail": exc.detail,
             "headers_found": list(exc.found), "headers_expected": {k: list(v) for k, v in exc.expected.items()},
@@ -84,7 +96,7 @@ def check_file(path: Path, c: Campaign, source: str | None = None, agency: str |
         "ok": True, "sheet": got.sheet, "header_row": got.header_row, "columns_mapped": got.mapped,
         "columns_ignored": list(got.ignored), "filled_without_column": got.defaults,
         "footer_rows_skipped": list(got.footer_rows), "rows": len(got.frame),
-        "first_rows": _masked(got.frame.assign(row=got.frame["source_row"]), ["row", *shown]),
+        "first_rows": _masked(_dates_as_read(got.frame).assign(row=got.frame["source_row"]), ["row", *shown]),
     }
     if spec.kind == EXEMPTION:
         f = InboxFile(EXEMPTION, path, sha256_of(path), agency)
