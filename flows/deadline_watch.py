@@ -33,6 +33,7 @@ def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: Sen
 
     The owner's channels are notified first, then the event is emitted, so that the automation on
     `canbao.deadline.missed` (the second line) finds the alert already logged and sends nothing twice.
+    `config_path`: check only the campaign of that config file, with that file (tasks load the path).
     """
     day = as_of or clock_today()
     given = load_campaign(config_path) if config_path else None
