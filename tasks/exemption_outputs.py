@@ -60,7 +60,7 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
     """
     c = load_campaign(campaign)
     top = [f"#### 需处理（{len(attention)}项）", "", *attention, ""] if attention else []
-    bottom = ["", "#### 警告：未使用的列（各行已导入）", "", *warnings] if warnings else []
+    bottom = ["", "#### 警告（相关各行均已导入）", "", *warnings] if warnings else []
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         if people.empty:

@@ -70,13 +70,15 @@ def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> 
         logger.error("%s: %s", delivery.agency, "\n".join(problem_lines(p)))
     for file, columns in ignored.items():
         logger.warning("%s %s: columns not used: %s", delivery.agency, file, "、".join(columns))
+    for file, n in rows.undated.items():
+        logger.warning("%s %s: 纳入资助时间 unreadable on %d row(s), kept without it", delivery.agency, file, n)
     if problems:
         notice = agency_notice(c, delivery.agency, problems)
         stem = Path(out) / f"{safe_name(agency_name(c, delivery.agency))}_文件未能导入"
         Path(f"{stem}.md").write_text(notice, encoding="utf-8")
         create_markdown_artifact(notice, key=artifact_key(c.id, delivery.agency, "refused-files"),
                                  description=f"免缴对象名单文件未能导入：{agency_name(c, delivery.agency)}")
-    return {"problems": problems, "ignored_columns": ignored}
+    return {"problems": problems, "ignored_columns": ignored, "undated": dict(rows.undated)}
 
 
 @task(name="receive-exemption-list", task_run_name="receive-{delivery.agency}", retries=1, retry_delay_seconds=10,

@@ -387,5 +387,14 @@ def test_the_dry_run_shows_dates_as_they_will_be_stored(tmp_path: Path) -> None:
 
     path = write_annex3(tmp_path / "exemption/civil_affairs/附件3.xlsx", annex3_rows(
         [("A1", "农村低保", "2019年5月8日"), ("A2", "特困供养人员", "上月"), ("A3", "孤儿", "")]), title=TITLE)
-    report = check_file(path, load_campaign("kaijiang-2020"), today=DAY)
+    c = load_campaign("kaijiang-2020")
+    report = check_file(path, c, today=DAY)
     assert [r["included_on"] for r in report["first_rows"]] == ["2019-05-08", "无法识别：上月", None]
+    from canbao.exemptions.problems import warning_lines
+
+    (d,), _ = scan_deliveries(tmp_path, c)
+    rows = read_delivery(d, c, DAY)  # the intake keeps A2 without the date, and says so
+    assert rows.undated == {"civil_affairs/附件3.xlsx": 1} and len(rows.accepted) == 3
+    assert rows.accepted.set_index("id_number").loc[ids("A2")[0], "included_on"] is None
+    assert warning_lines(c, [{"agency": "civil_affairs", "undated": rows.undated}]) == [
+        "- 警告：民政部门“附件3.xlsx”中1行的纳入资助时间无法识别（人员已导入，未保存该时间）"]

@@ -63,7 +63,8 @@ class FileNote:
 
 @dataclass(frozen=True)
 class ListRows:
-    """A delivery's rows: one accepted row per person (best category), the rejected rows, counts, file notes."""
+    """A delivery's rows: one accepted row per person (best category), the rejected rows, counts, file notes;
+    `undated`: file → accepted rows whose 纳入资助时间 could not be read (the person kept, the date not)."""
 
     accepted: pd.DataFrame
     rejected: pd.DataFrame
@@ -71,6 +72,7 @@ class ListRows:
     duplicates: int
     problems: tuple[FileProblem, ...] = ()
     notes: tuple[FileNote, ...] = ()
+    undated: dict[str, int] = field(default_factory=dict)
 
 
 def scan_deliveries(inbox: Path, c: Campaign) -> tuple[list[Delivery], list[str]]:
@@ -124,7 +126,9 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
                                      ("identity_unknown", ~known),
                                      ("identity_other_agency", ~df["exemption"].isin(own))])
     reason = reason.where(reason != "id", ids["reason"])
-    included, _ = parse_dates(df["included_on"].fillna(""))
+    written = df["included_on"].fillna("").astype(str)
+    included, bad_date = parse_dates(written)
+    undated = bad_date.to_numpy(dtype=bool) & (written.str.strip() != "").to_numpy() & reason.isna().to_numpy()
     ok = pd.DataFrame({"id_number": ids["id_number"], "name": name, "sex": ids["sex"],
                        "birth_date": ids["birth_date"], "exemption": df["exemption"],
                        "town": df["town"].astype("string").str.strip(),
@@ -138,7 +142,8 @@ def read_delivery(d: Delivery, c: Campaign, today: date) -> ListRows:
     rejected = _show_words(rejected, df, reason, {e.code: e.name for e in c.exemptions})
     if unreadable:
         rejected = pd.concat([rejected, pd.DataFrame(unreadable)], ignore_index=True)
-    return ListRows(people, rejected, len(df), len(ok) - len(people), tuple(problems), tuple(notes))
+    return ListRows(people, rejected, len(df), len(ok) - len(people), tuple(problems), tuple(notes),
+                    {str(k): int(n) for k, n in df.loc[undated, "source_file"].value_counts().items()})
 
 
 def _show_words(rejected: pd.DataFrame, df: pd.DataFrame, reason: pd.Series, names: dict[str, str]) -> pd.DataFrame:

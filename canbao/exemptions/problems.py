@@ -49,11 +49,14 @@ def unused_columns_line(owner: str, files: Mapping[str, Sequence[str]]) -> str |
 
 
 def warning_lines(c: Campaign, received: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Markdown lines naming the columns not used, one line per agency (a warning: the rows went in)."""
+    """Markdown lines naming the columns not used, one line per agency, and the files whose 纳入资助时间 could not
+    be read on some rows (warnings: the rows went in)."""
     files: dict[str, dict[str, Sequence[str]]] = {}
     for r in received:
         files.setdefault(r["agency"], {}).update(r.get("ignored_columns") or {})
-    return [line for agency, of in files.items() if (line := unused_columns_line(agency_name(c, agency), of))]
+    lines = [line for agency, of in files.items() if (line := unused_columns_line(agency_name(c, agency), of))]
+    return lines + [f"- 警告：{agency_name(c, r['agency'])}“{mask_ids_in(_base(file))}”中{n}行的纳入资助时间无法识别"
+                    "（人员已导入，未保存该时间）" for r in received for file, n in (r.get("undated") or {}).items()]
 
 
 def attention_lines(c: Campaign, received: Sequence[Mapping[str, Any]]) -> list[str]:
