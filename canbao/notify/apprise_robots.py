@@ -12,6 +12,8 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
+import re
 import time
 from typing import Any
 
@@ -25,6 +27,21 @@ __all__ = ["DINGTALK_URL", "WECOM_URL", "CheckedDingTalk", "CheckedWeComBot", "d
 
 DINGTALK_URL = "https://oapi.dingtalk.com/robot/send"
 WECOM_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+
+
+_SECRET_PARAM = re.compile(r"((?:access_token|key|sign)=)[^&\s\"]+")
+
+
+class _MaskRobotSecrets(logging.Filter):
+    """urllib3 logs each request line at DEBUG, query string and all: mask the robots' token, key and sign."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_PARAM.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_MaskRobotSecrets())
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
