@@ -20,6 +20,7 @@ from canbao.reports.issue import bulletin_style, issue_number
 from canbao.reports.ledger_frames import bulletin_groups
 from canbao.reports.snapshot import from_content, to_content
 from canbao.reports.weekly import COUNT_COLUMNS, WeeklyReport
+from canbao.reports.workbook_notes import notes_lines
 
 
 def _with_bulletin(c: Campaign, **fields: object) -> Campaign:
@@ -126,6 +127,8 @@ def test_thresholds_per_section_and_one_decimal() -> None:
     assert dibao == ("（二）低保对象：应参保40人，已参保33人，参保率82.5%（目标100%）。"
                      "参保率达到90%以上的乡镇1个：甲镇（90.0%）。"
                      "其余2个乡镇未达到90%，其中低于80%的1个：乙镇（70.0%）。")
+    assert notes_lines(_report(STYLE))[-1] == ("通报阈值：参保率达到80%为进度较好，低于70%为进度滞后；"
+                                              "特殊群体（较好/滞后）：特困人员100%/95%、低保对象90%/80%。")
 
 
 def test_defaults_use_the_reports_thresholds_every_group_and_two_decimals() -> None:
