@@ -6,13 +6,13 @@ from fractions import Fraction
 
 import pandas as pd
 
+from canbao.reports.bulletin_issued import bulletin_heading, section_marks, threshold_pct
 from canbao.reports.bulletin_style import Marks
 from canbao.reports.table import level_table, pct
 from canbao.reports.weekly import WeeklyReport, rate
 from canbao.state import rate_label
 
-__all__ = ["bulletin_heading", "bulletin_markdown", "bulletin_sections", "bulletin_text", "bulletin_title",
-           "section_marks"]
+__all__ = ["bulletin_markdown", "bulletin_sections", "bulletin_text", "bulletin_title"]
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -50,42 +50,23 @@ def _named_level(r: WeeklyReport) -> tuple[str, pd.DataFrame]:
     return noun, table[table["rate"].notna()]
 
 
-def section_marks(r: WeeklyReport, group: str | None = None) -> Marks:
-    """(good, warning) of the units section (group None) or of one special group's section."""
-    b, default = r.bulletin, (r.good_threshold, r.warning_threshold)
-    units = b.units or default
-    return units if group is None else b.per_group.get(group) or b.special or units
-
-
-def _whole(value: Fraction) -> str:
-    """A threshold as a percentage without needless decimals: 0.9 → 90, 0.925 → 92.5."""
-    return f"{pct(value, 2).normalize():f}"
-
-
 def _thresholds(noun: str, t: pd.DataFrame, column: str, marks: Marks, places: int) -> str:
     good, warn = Fraction(marks[0]), Fraction(marks[1])
     above = _sorted(t[[v >= good for v in t[column]]], column, True)
     below = _sorted(t[[v < warn for v in t[column]]], column, False)
-    first = (f"参保率达到{_whole(good)}%以上的{noun}{len(above)}个：{_named(above, places, column)}。" if len(above)
-             else f"暂无参保率达到{_whole(good)}%的{noun}。")
+    good_pct = threshold_pct(good)
+    first = (f"参保率达到{good_pct}%以上的{noun}{len(above)}个：{_named(above, places, column)}。" if len(above)
+             else f"暂无参保率达到{good_pct}%的{noun}。")
     rest = len(t) - len(above)
-    second = f"其余{rest}个{noun}未达到{_whole(good)}%" + (
-        f"，其中低于{_whole(warn)}%的{len(below)}个：{_named(below, places, column)}。" if len(below)
-        else f"，均不低于{_whole(warn)}%。") if rest else ""
+    second = f"其余{rest}个{noun}未达到{threshold_pct(good)}%" + (
+        f"，其中低于{threshold_pct(warn)}%的{len(below)}个：{_named(below, places, column)}。" if len(below)
+        else f"，均不低于{threshold_pct(warn)}%。") if rest else ""
     return first + second
 
 
 def bulletin_title(r: WeeklyReport) -> str:
     """E.g. `渝中区2021年度城乡居民医保参保工作进度通报`."""
     return f"{r.locality}{r.insurance_year}年度城乡居民医保参保工作进度通报"
-
-
-def bulletin_heading(r: WeeklyReport) -> list[str]:
-    """The lines under the title: issue number (第N期), issuing office and date, the cutoff."""
-    d = r.as_of
-    issued = f"{r.bulletin.office}\u3000\u3000{d.year}年{d.month}月{d.day}日" if r.bulletin.office else ""
-    number = f"第{r.bulletin.issue}期" if r.bulletin.issue else ""
-    return [x for x in (number, issued) if x] + [f"（截至{r.cutoff_text}）"]
 
 
 def _special(r: WeeklyReport, noun: str, t: pd.DataFrame, places: int) -> list[str]:

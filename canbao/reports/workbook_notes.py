@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from canbao.reports.bulletin import section_marks
+from canbao.reports.bulletin_issued import section_marks, threshold_pct
 from canbao.reports.table import pct
 from canbao.reports.weekly import WeeklyReport
 from canbao.state import DENOMINATORS
@@ -30,10 +30,10 @@ def special_rows(r: WeeklyReport) -> list[tuple[str, str, int, int, bool]]:
 def _thresholds_line(r: WeeklyReport) -> str:
     """The bulletin's marks: the units', then the special groups' where they differ."""
     good, warn = section_marks(r)
-    line = f"通报阈值：参保率达到{pct(good, 0)}%为进度较好，低于{pct(warn, 0)}%为进度滞后"
+    line = f"通报阈值：参保率达到{threshold_pct(good)}%为进度较好，低于{threshold_pct(warn)}%为进度滞后"
     special = {code: section_marks(r, code) for code in r.bulletin.sections or r.group_names}
-    other = [f"{r.group_names.get(code, code)}{pct(g, 0)}%/{pct(w, 0)}%" for code, (g, w) in special.items()
-             if (g, w) != (good, warn)]
+    other = [f"{r.group_names.get(code, code)}{threshold_pct(g)}%/{threshold_pct(w)}%"
+             for code, (g, w) in special.items() if (g, w) != (good, warn)]
     return line + (f"；特殊群体（较好/滞后）：{'、'.join(other)}。" if other else "。")
 
 
