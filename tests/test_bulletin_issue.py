@@ -153,3 +153,38 @@ def test_heading_carries_number_office_and_date_and_survives_the_snapshot() -> N
     del old["bulletin"]  # a snapshot stored before bulletins had a style
     assert from_content(old).bulletin == BulletinStyle()
     assert "第" not in bulletin_markdown(_report(BulletinStyle())).split("（截至")[0]
+
+
+def test_a_named_group_gets_a_section_without_entering_the_special_goal(sqlite_url: str) -> None:
+    """Metamorphic: dibao taken off the special groups but named for a section keeps its own counts, leaves the
+    special-group totals, and the bulletin shows only the named sections, in their order."""
+    from report_data import CAMPAIGN, write_campaign
+
+    from canbao.ledger.engine import make_engine
+    from canbao.ledger.migrate import upgrade
+    from canbao.reports.progress import build_report
+    from canbao.state import load_facts
+
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    write_campaign(engine, seed=5)
+    c = load_campaign(CAMPAIGN)
+    demoted = [e.model_copy(update={"special_group": False}) if e.code == "dibao" else e for e in c.exemptions]
+    named = _with_bulletin(c.model_copy(update={"exemptions": demoted}), groups=["dibao", "tekun"])
+    with engine.connect() as conn:
+        facts = load_facts(conn, c.id)
+    engine.dispose()
+    before, after = build_report(facts, c, date(2020, 12, 1)), build_report(facts, named, date(2020, 12, 1))
+
+    def rows(r: WeeklyReport, group: str) -> list[tuple[str, int, int]]:
+        g = r.groups[r.groups["group"] == group].sort_values("code")
+        return list(zip(g["code"], g["target"], g["enrolled"]))
+
+    assert rows(after, "dibao") == rows(before, "dibao") and rows(before, "dibao")
+    county = before.county["code"]
+    dibao_total = dict((code, (t, e)) for code, t, e in rows(before, "dibao"))[county]
+    assert after.county["special_target"] == before.county["special_target"] - dibao_total[0]
+    assert after.county["special_enrolled"] == before.county["special_enrolled"] - dibao_total[1]
+    special = dict(bulletin_sections(after))["三、特殊群体参保"]
+    assert [p.split("：")[0] for p in special] == ["（一）低保对象", "（二）特困人员"]
+    assert f"应参保{dibao_total[0]:,}人，已参保{dibao_total[1]:,}人" in special[0]

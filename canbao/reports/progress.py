@@ -55,9 +55,10 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
         "students": enrolled & student, "cohort_enrolled": enrolled & cohort,
         "cohort_registered": cohort}).groupby("unit_code").sum()
     sp = _special(now, c, facts)
-    sp = sp.assign(special_target=sp["group"].isin(special_groups(c)).astype("int64"),
-                   special_enrolled=sp["id_number"].isin(people["id_number"][enrolled]).astype("int64"))
-    sp = sp.assign(special_enrolled=sp["special_enrolled"] * sp["special_target"])
+    member_enrolled = sp["id_number"].isin(people["id_number"][enrolled]).astype("int64")
+    special = sp["group"].isin(special_groups(c)).astype("int64")  # only these count in the 100% special goal
+    sp = sp.assign(target=1, enrolled=member_enrolled, special_target=special,
+                   special_enrolled=member_enrolled * special)
     direct = direct.join(sp.groupby("unit_code")[["special_target", "special_enrolled"]].sum(), how="outer")
     totals = rollup(direct.fillna(0).astype("int64"), pairs, codes)
     fig = figures_of(now).units.set_index("code")
@@ -72,8 +73,7 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
     table["enrolled_last_week"] = last_week.loc[codes].to_numpy()
     for column in COUNT_COLUMNS[6:]:
         table[column] = totals[column].to_numpy()
-    by_group = sp.assign(target=1, enrolled=sp["id_number"].isin(people["id_number"][enrolled]).astype("int64"))
-    by_group = by_group.groupby(["group", "unit_code"])[["target", "enrolled"]].sum()
+    by_group = sp.groupby(["group", "unit_code"])[["target", "enrolled"]].sum()
     groups = pd.concat({g: rollup(f.droplevel(0), pairs, codes) for g, f in by_group.groupby(level=0)},
                        names=["group", "code"]).reset_index() if len(by_group) else pd.DataFrame(
         columns=["group", "code", "target", "enrolled"])
