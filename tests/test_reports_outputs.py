@@ -98,6 +98,8 @@ def test_bulletin_names_units_by_thresholds_and_special_groups(report: WeeklyRep
     md, text = bulletin_markdown(report), bulletin_text(report)
     county = level_table(report, "county").iloc[0]
     assert md.startswith("# 渝中区2021年度城乡居民医保参保工作进度通报") and "截至2020年11月9日9时" in md
+    # the second Monday of weekly reports (from 2020-11-02), issued by the district bureau (config)
+    assert "**第2期**\n\n重庆市渝中区医疗保障局\u3000\u30002020年11月9日\n" in md
     rate_text = f"参保率（分母：{DENOMINATORS['towns_and_schools']}）{pct(county['rate'])}%"
     assert f"已参保{int(county['enrolled']):,}人" in md and rate_text in md
     towns = level_table(report, "town")

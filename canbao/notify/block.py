@@ -19,7 +19,7 @@ def webhook_block_fields(name: str, spec: ChannelSpec, secrets: SecretResolver =
     if spec.kind == "dingtalk" and spec.sign_secret:
         raise ValueError(f"{name}: a signed DingTalk robot needs a fresh signature per message, which a block "
                          "cannot make; automations reach it through the notify deployment instead")
-    if spec.kind in ("email", "outbox"):
+    if spec.kind in ("email", "apprise", "outbox"):
         raise ValueError(f"{name}: a {spec.kind} channel cannot be a webhook block; choose a robot or webhook")
     url = expand_env(spec.url) if spec.url else {"dingtalk": DINGTALK_URL, "wecom": WECOM_URL}[spec.kind]
     token = resolve_secret(name, spec.token, secrets)

@@ -44,10 +44,11 @@ class SecretRef(_Strict):
 
 
 class ChannelSpec(_Strict):
-    """One channel: a group robot, a Slack-style webhook, an SMTP mailbox list, or an outbox file."""
+    """One channel: a group robot, a Slack-style webhook, an SMTP mailbox list, any Apprise URL, or an outbox file."""
 
-    kind: Literal["dingtalk", "wecom", "slack", "email", "outbox"]
-    url: str | None = Field(default=None, description="robot/webhook endpoint; ${VAR:-default} is expanded")
+    kind: Literal["dingtalk", "wecom", "slack", "email", "apprise", "outbox"]
+    url: str | None = Field(default=None, description="robot/webhook endpoint, or the Apprise URL of kind apprise "
+                            "(it holds its secrets: give it as ${VAR}); ${VAR:-default} is expanded")
     token: SecretRef | None = Field(default=None, description="DingTalk access_token or WeCom key")
     sign_secret: SecretRef | None = Field(default=None, description="DingTalk signing secret (加签)")
     host: str | None = None
@@ -61,8 +62,8 @@ class ChannelSpec(_Strict):
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> ChannelSpec:
-        if self.kind == "slack" and not self.url:
-            raise ValueError("a slack channel needs 'url'")
+        if self.kind in ("slack", "apprise") and not self.url:
+            raise ValueError(f"a {self.kind} channel needs 'url'")
         if self.kind == "email" and not (self.host and self.sender and self.to):
             raise ValueError("an email channel needs 'host', 'sender' and 'to'")
         if self.sign_secret and self.kind != "dingtalk":

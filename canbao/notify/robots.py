@@ -1,80 +1,84 @@
-"""Group robots and chat webhooks: DingTalk (optionally signed), WeCom, Slack-style."""
+"""Group robots and webhooks sent through Apprise: DingTalk (optionally signed), WeCom, Slack-style, any Apprise URL."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from canbao.notify.http import check_errcode, post_json
-from canbao.notify.message import Message, NotifyError, Receipt
+from canbao.notify.apprise_robots import DINGTALK_URL, WECOM_URL, CheckedDingTalk, CheckedWeComBot, dingtalk_sign
+from canbao.notify.apprise_send import send_via_apprise
+from canbao.notify.message import Message, Receipt
 
-__all__ = ["DINGTALK_URL", "WECOM_URL", "DingTalkRobot", "SlackWebhook", "WeComRobot", "dingtalk_sign"]
-
-DINGTALK_URL = "https://oapi.dingtalk.com/robot/send"
-WECOM_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
-
-
-def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
-    """DingTalk's `sign`: base64 of HMAC-SHA256 over "{timestamp_ms}\\n{secret}" keyed by the secret."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
+__all__ = ["DINGTALK_URL", "WECOM_URL", "AppriseChannel", "DingTalkRobot", "SlackWebhook", "WeComRobot",
+           "dingtalk_sign", "slack_apprise_url"]
 
 
 @dataclass(frozen=True)
 class DingTalkRobot:
-    """A DingTalk group robot; with `sign_secret` every send carries a fresh timestamp and signature."""
+    """A DingTalk group robot (Apprise `dingtalk://`); with `sign_secret` every send is freshly signed (加签)."""
 
     name: str
     url: str = DINGTALK_URL
-    token: str | None = None
-    sign_secret: str | None = None
+    token: str | None = field(default=None, repr=False)
+    sign_secret: str | None = field(default=None, repr=False)
     kind: str = "dingtalk"
 
-    def params(self, now_ms: int | None = None) -> dict[str, str]:
-        """The query string of one send (the signature is only valid for about an hour)."""
-        out = {"access_token": self.token} if self.token else {}
-        if self.sign_secret:
-            stamp = now_ms if now_ms is not None else int(time.time() * 1000)
-            out |= {"timestamp": str(stamp), "sign": dingtalk_sign(self.sign_secret, stamp)}
-        return out
-
     def send(self, message: Message) -> Receipt:
-        """Post a text message; `errcode != 0` raises NotifyError."""
-        _, body = post_json(self.name, self.url, {"msgtype": "text", "text": {"content": message.text}},
-                            self.params())
-        return Receipt(self.name, self.kind, check_errcode(self.name, body))
+        """Post a text message; a refusal (`errcode != 0`) or an unreachable robot raises NotifyError."""
+        robot = CheckedDingTalk(token=self.token, secret=self.sign_secret, endpoint=self.url)
+        send_via_apprise(self.name, robot, message.text, secrets=(self.token, self.sign_secret))
+        return Receipt(self.name, self.kind, "ok")
 
 
 @dataclass(frozen=True)
 class WeComRobot:
-    """A WeCom (企业微信) group robot, addressed by its `key`."""
+    """A WeCom (企业微信) group robot (Apprise `wecombot://`), addressed by its `key`."""
 
     name: str
     url: str = WECOM_URL
-    key: str | None = None
+    key: str | None = field(default=None, repr=False)
     kind: str = "wecom"
 
     def send(self, message: Message) -> Receipt:
-        """Post a text message; `errcode != 0` raises NotifyError."""
-        params = {"key": self.key} if self.key else None
-        _, body = post_json(self.name, self.url, {"msgtype": "text", "text": {"content": message.text}}, params)
-        return Receipt(self.name, self.kind, check_errcode(self.name, body))
+        """Post a text message; a refusal (`errcode != 0`) or an unreachable robot raises NotifyError."""
+        send_via_apprise(self.name, CheckedWeComBot(key=self.key, endpoint=self.url), message.text,
+                         secrets=(self.key,))
+        return Receipt(self.name, self.kind, "ok")
+
+
+def slack_apprise_url(url: str) -> str:
+    """A Slack-style incoming webhook as Apprise `json(s)://` posting only `{"text": ...}`."""
+    parts = urlsplit(url)
+    scheme = "jsons" if parts.scheme == "https" else "json"
+    only_text = ":message=text&:version=&:title=&:type=&:attachments="
+    return urlunsplit((scheme, parts.netloc, quote(parts.path), f"{parts.query}&{only_text}".lstrip("&"), ""))
 
 
 @dataclass(frozen=True)
 class SlackWebhook:
-    """A Slack-style incoming webhook (Slack, Mattermost, Rocket.Chat): `{"text": ...}`."""
+    """A Slack-style incoming webhook (Slack, Mattermost, Rocket.Chat): `{"text": ...}`; its URL is its secret."""
 
     name: str
-    url: str
+    url: str = field(repr=False)
     kind: str = "slack"
 
     def send(self, message: Message) -> Receipt:
-        """Post the text; a non-2xx answer raises NotifyError (Slack answers errors with 4xx)."""
-        status, body = post_json(self.name, self.url, {"text": f"*{message.subject}*\n{message.body}"})
-        if not 200 <= status < 300:
-            raise NotifyError(self.name, f"webhook 返回 HTTP {status}：{body[:200]!r}")
-        return Receipt(self.name, self.kind, body.strip()[:100] or "ok")
+        """Post the text; a non-2xx answer raises NotifyError."""
+        send_via_apprise(self.name, slack_apprise_url(self.url), f"*{message.subject}*\n{message.body}",
+                         secrets=(self.url, urlsplit(self.url).path))
+        return Receipt(self.name, self.kind, "ok")
+
+
+@dataclass(frozen=True)
+class AppriseChannel:
+    """Any Apprise service by URL (`ntfy://`, `mailtos://`, …); `dingtalk://` and `wecombot://` are checked."""
+
+    name: str
+    url: str = field(repr=False)
+    kind: str = "apprise"
+
+    def send(self, message: Message) -> Receipt:
+        """Deliver subject and body; Apprise's failure raises NotifyError."""
+        send_via_apprise(self.name, self.url, message.body or message.subject,
+                         message.subject if message.body else "", secrets=(self.url,))
+        return Receipt(self.name, self.kind, "ok")

@@ -9,7 +9,7 @@ from pathlib import Path
 from canbao.notify.config import ChannelSpec, NotifyConfig, SecretRef, expand_env
 from canbao.notify.message import Channel, NotifyError
 from canbao.notify.outbox import OutboxChannel
-from canbao.notify.robots import DINGTALK_URL, WECOM_URL, DingTalkRobot, SlackWebhook, WeComRobot
+from canbao.notify.robots import DINGTALK_URL, WECOM_URL, AppriseChannel, DingTalkRobot, SlackWebhook, WeComRobot
 from canbao.notify.smtp import SmtpEmail
 from canbao.policy.model import Campaign
 
@@ -58,6 +58,8 @@ def _live(name: str, spec: ChannelSpec, secrets: SecretResolver) -> Channel:
         return WeComRobot(name, url or WECOM_URL, resolve_secret(name, spec.token, secrets))
     if spec.kind == "slack":
         return SlackWebhook(name, url or "")
+    if spec.kind == "apprise":
+        return AppriseChannel(name, url or "")
     if spec.kind == "email":
         return SmtpEmail(name, _expand(name, spec.host) or "", spec.sender or "", tuple(spec.to), spec.port,
                          spec.username, resolve_secret(name, spec.password, secrets), spec.security)

@@ -1,13 +1,11 @@
-"""Email over SMTP (plain, STARTTLS or SSL) with Chinese subjects and bodies."""
+"""Email through Apprise's `mailto://` / `mailtos://` (plain, STARTTLS or SSL) with Chinese subjects and bodies."""
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from urllib.parse import quote, urlencode
 
+from canbao.notify.apprise_send import send_via_apprise
 from canbao.notify.message import Message, NotifyError, Receipt
 
 __all__ = ["SmtpEmail"]
@@ -28,28 +26,22 @@ class SmtpEmail:
     timeout: float = 15.0
     kind: str = "email"
 
-    def _compose(self, message: Message) -> EmailMessage:
-        mail = EmailMessage()
-        mail["Subject"], mail["From"], mail["To"] = message.subject, self.sender, ", ".join(self.to)
-        mail["Date"], mail["Message-ID"] = formatdate(localtime=True), make_msgid(domain="canbao.local")
-        mail.set_content(message.body or message.subject, charset="utf-8")
-        return mail
+    def apprise_url(self) -> str:
+        """E.g. `mailtos://user:pw@smtp.example.gov.cn:465/?smtp=…&from=…&to=a,b&mode=ssl&format=text`."""
+        secure = self.security in ("ssl", "starttls")
+        auth = f"{quote(self.username, safe='')}:{quote(self.password or '', safe='')}@" if self.username else ""
+        query = {"smtp": self.host, "from": self.sender, "to": ",".join(self.to), "format": "text",
+                 "cto": str(self.timeout), **({"mode": self.security} if secure else {})}
+        return f"{'mailtos' if secure else 'mailto'}://{auth}{self.host}:{self.port}/?{urlencode(query)}"
 
     def send(self, message: Message) -> Receipt:
-        """Send one mail to every recipient; a refused recipient or a dead server raises NotifyError."""
+        """One mail per recipient (Apprise sends each its own); a refused recipient or a dead server raises
+        NotifyError after the others were sent."""
         if not self.to:
             raise NotifyError(self.name, "未配置收件人")
         try:
-            cls = smtplib.SMTP_SSL if self.security == "ssl" else smtplib.SMTP
-            kwargs = {"context": ssl.create_default_context()} if self.security == "ssl" else {}
-            with cls(self.host, self.port, timeout=self.timeout, **kwargs) as smtp:
-                if self.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.username:
-                    smtp.login(self.username, self.password or "")
-                refused = smtp.send_message(self._compose(message))
-        except (smtplib.SMTPException, OSError) as exc:
-            raise NotifyError(self.name, f"邮件发送失败（SMTP {type(exc).__name__}）：{exc}") from None
-        if refused:
-            raise NotifyError(self.name, f"收件人被拒收：{sorted(refused)}")
+            send_via_apprise(self.name, self.apprise_url(), message.body or message.subject, message.subject,
+                             secrets=(self.password,))
+        except NotifyError as exc:
+            raise NotifyError(self.name, f"邮件发送失败（SMTP）：{exc.reason}") from None
         return Receipt(self.name, self.kind, f"sent to {len(self.to)} recipient(s)")

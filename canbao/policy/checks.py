@@ -127,7 +127,10 @@ def _reporting(c: Campaign) -> list[Problem]:
         return [("reporting.weekly_end", "weekly reporting ends before it starts")]
     if r.warning_threshold > r.good_threshold:
         return [("reporting.warning_threshold", "warning threshold is above the good-progress threshold")]
-    return []
+    codes = {e.code for e in c.exemptions}
+    named = [("groups", g) for g in r.bulletin.groups or []] + [("group_thresholds", g)
+                                                                for g in r.bulletin.group_thresholds]
+    return [(f"reporting.bulletin.{where}", f"unknown exemption '{g}'") for where, g in named if g not in codes]
 
 
 def _settlement(c: Campaign) -> list[Problem]:

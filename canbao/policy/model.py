@@ -19,6 +19,7 @@ __all__ = [
     "Award",
     "BenefitRule",
     "BenefitStart",
+    "Bulletin",
     "Campaign",
     "CampaignInfo",
     "CashDoubleLimit",
@@ -42,6 +43,7 @@ __all__ = [
     "SchoolTargets",
     "Settlement",
     "SubsidyLevel",
+    "Thresholds",
     "TownShare",
     "TransferRule",
     "Unit",
@@ -357,6 +359,33 @@ class Channel(Sourced):
     name: str
 
 
+class Thresholds(Strict):
+    """A bulletin section's marks: units at or above `good` are named as doing well, below `warning` as lagging."""
+
+    good: Decimal = Field(ge=0, le=1)
+    warning: Decimal = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.warning > self.good:
+            raise ValueError("warning is above good")
+        return self
+
+
+class Bulletin(Strict):
+    """How the bureau issues the progress bulletin (进度通报): office, issue numbering, sections, rounding."""
+
+    office: str | None = Field(default=None, description="issuing office; default: the notice's first issuer")
+    first_issue: Day | None = Field(default=None, description="day of issue 1; default: the first weekly report")
+    first_number: int = Field(default=1, ge=1, description="number of that first issue (a series carried over)")
+    units: Thresholds | None = Field(default=None, description="default: good_threshold / warning_threshold")
+    special_groups: Thresholds | None = Field(default=None, description="default: the units' thresholds")
+    group_thresholds: dict[str, Thresholds] = Field(default_factory=dict, description="exemption code -> marks")
+    groups: list[str] | None = Field(default=None, description="exemption codes that get a section, in order; "
+                                     "default: the special groups")
+    decimals: int = Field(default=2, ge=1, le=2, description="decimal places of the rates it shows")
+
+
 class Reporting(Sourced):
     """Progress reporting: weekly window, goals, bulletin thresholds, monthly posting."""
 
@@ -369,6 +398,7 @@ class Reporting(Sourced):
     good_threshold: Decimal = Decimal("0.95")
     warning_threshold: Decimal = Decimal("0.80")
     monthly_posting: bool = False
+    bulletin: Bulletin = Bulletin()
 
 
 class CashDoubleLimit(Sourced):

@@ -8,7 +8,8 @@ import pandas as pd
 
 from canbao.policy.assumptions import assumption_footnote
 from canbao.policy.model import Campaign
-from canbao.reports.ledger_frames import special_groups
+from canbao.reports.issue import bulletin_style
+from canbao.reports.ledger_frames import followed_groups, special_groups
 from canbao.reports.weekly import COHORT_DAYS, COUNT_COLUMNS, WeeklyReport, period_of, reporting_dates
 from canbao.state import CampaignState, Facts, campaign_state, figures_of, known_by
 from canbao.state.units import county_code, rollup, subtree_pairs, unit_targets
@@ -17,8 +18,9 @@ __all__ = ["build_report", "rollup", "subtree_pairs", "unit_targets"]
 
 
 def _special(state: CampaignState, c: Campaign, facts: Facts) -> pd.DataFrame:
-    """Special-group members in effect: id_number, group, unit_code (enrollment unit, else last year's, else county)."""
-    sp = state.exemptions[state.exemptions["exemption"].isin(special_groups(c))]
+    """Members in effect of the followed groups: id_number, group, unit_code (enrollment unit, else last year's, else
+    county)."""
+    sp = state.exemptions[state.exemptions["exemption"].isin(followed_groups(c))]
     unit_of = dict(zip(state.people["id_number"], state.people["unit_code"]))
     last_year = dict(zip(facts.prior["id_number"], facts.prior["unit_code"]))
     fallback = county_code(facts.units)
@@ -53,8 +55,10 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
         "students": enrolled & student, "cohort_enrolled": enrolled & cohort,
         "cohort_registered": cohort}).groupby("unit_code").sum()
     sp = _special(now, c, facts)
-    sp = sp.assign(special_target=1, special_enrolled=sp["id_number"].isin(people["id_number"][enrolled]).astype(
-        "int64"))
+    member_enrolled = sp["id_number"].isin(people["id_number"][enrolled]).astype("int64")
+    special = sp["group"].isin(special_groups(c)).astype("int64")  # only these count in the 100% special goal
+    sp = sp.assign(target=1, enrolled=member_enrolled, special_target=special,
+                   special_enrolled=member_enrolled * special)
     direct = direct.join(sp.groupby("unit_code")[["special_target", "special_enrolled"]].sum(), how="outer")
     totals = rollup(direct.fillna(0).astype("int64"), pairs, codes)
     fig = figures_of(now).units.set_index("code")
@@ -69,8 +73,7 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
     table["enrolled_last_week"] = last_week.loc[codes].to_numpy()
     for column in COUNT_COLUMNS[6:]:
         table[column] = totals[column].to_numpy()
-    by_group = sp.rename(columns={"special_target": "target", "special_enrolled": "enrolled"})
-    by_group = by_group.groupby(["group", "unit_code"])[["target", "enrolled"]].sum()
+    by_group = sp.groupby(["group", "unit_code"])[["target", "enrolled"]].sum()
     groups = pd.concat({g: rollup(f.droplevel(0), pairs, codes) for g, f in by_group.groupby(level=0)},
                        names=["group", "code"]).reset_index() if len(by_group) else pd.DataFrame(
         columns=["group", "code", "target", "enrolled"])
@@ -79,5 +82,5 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
     r = c.reporting
     return WeeklyReport(c.id, c.campaign.locality, c.campaign.insurance_year, as_of, cutoff_hour, start, end,
                         r.goal_rate, r.special_group_goal, r.good_threshold, r.warning_threshold,
-                        dict(c.contribution.tiers), special_groups(c), table, groups, series, registered_series,
-                        assumption_footnote(c))
+                        dict(c.contribution.tiers), followed_groups(c), table, groups, series, registered_series,
+                        assumption_footnote(c), bulletin_style(c, as_of))

@@ -9,7 +9,7 @@ from typing import Any
 from canbao.policy.model import Campaign
 from canbao.reports.weekly import period_of
 
-__all__ = ["POSTING_TIME", "deployments", "posting_rrule", "weekly_rrule"]
+__all__ = ["POSTING_TIME", "deployments", "posting_rrule", "weekly_rrule", "weekly_runs"]
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _NAMES = "一二三四五六日"
@@ -20,7 +20,7 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%S")
 
 
-def _weekly_days(c: Campaign) -> tuple[datetime, datetime]:
+def weekly_runs(c: Campaign) -> tuple[datetime, datetime]:
     """The first and last weekly run: the reporting weekday from the window's start to the first one after it."""
     r = c.reporting
     start, end = r.weekly_start or period_of(c)[0], r.weekly_end or period_of(c)[1]
@@ -32,7 +32,7 @@ def _weekly_days(c: Campaign) -> tuple[datetime, datetime]:
 
 def weekly_rrule(c: Campaign) -> str:
     """E.g. `DTSTART:20201102T090000\\nRRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20201221T090000` (local time)."""
-    first, last = _weekly_days(c)
+    first, last = weekly_runs(c)
     return f"DTSTART:{_stamp(first)}\nRRULE:FREQ=WEEKLY;BYDAY={_DAYS[c.reporting.weekly_weekday]};UNTIL={_stamp(last)}"
 
 
@@ -49,7 +49,7 @@ def deployments(campaigns: list[Campaign]) -> list[dict[str, Any]]:
     """The weekly-report deployment of every campaign and the roster posting of those that post monthly."""
     out = []
     for c in campaigns:
-        first, last = _weekly_days(c)
+        first, last = weekly_runs(c)
         out.append({
             "name": f"weekly-report-{c.id}",
             "description": f"参保情况周报与进度通报：{c.campaign.locality}，每周{_NAMES[c.reporting.weekly_weekday]}"

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from canbao.ledger.bulk import upsert
 from canbao.ledger.schema_reports import ReportSnapshot
+from canbao.reports.bulletin_style import BulletinStyle
 from canbao.reports.weekly import COUNT_COLUMNS, WeeklyReport
 
 __all__ = ["FORMAT_VERSION", "content_sha256", "from_content", "load_snapshot", "save_snapshot", "to_content"]
@@ -36,7 +37,7 @@ def to_content(r: WeeklyReport) -> dict[str, Any]:
         "insurance_year": r.insurance_year, "cutoff_hour": r.cutoff_hour,
         **{k: getattr(r, k).isoformat() for k in _DATES}, **{k: str(getattr(r, k)) for k in _DECIMALS},
         "tiers": {str(k): v for k, v in r.tiers.items()}, "group_names": dict(r.group_names), "units": units,
-        "footnote": r.footnote,
+        "footnote": r.footnote, "bulletin": r.bulletin.to_content(),
         "groups": [{"group": str(g["group"]), "code": str(g["code"]), "target": int(g["target"]),
                     "enrolled": int(g["enrolled"])} for g in r.groups.to_dict("records")],
         "series": {"dates": [d.isoformat() for d in r.series.columns],
@@ -73,7 +74,8 @@ def from_content(content: dict[str, Any]) -> WeeklyReport:
         **{k: date.fromisoformat(content[k]) for k in _DATES}, **{k: Decimal(content[k]) for k in _DECIMALS},
         tiers={int(k): v for k, v in content["tiers"].items()}, group_names=dict(content["group_names"]),
         units=units, groups=groups, series=series(content["series"]["units"]),
-        registered_series=series(content["series"]["registered"]), footnote=content.get("footnote", ""))
+        registered_series=series(content["series"]["registered"]), footnote=content.get("footnote", ""),
+        bulletin=BulletinStyle.from_content(content.get("bulletin")))
 
 
 def save_snapshot(conn: Connection, r: WeeklyReport, *, config_sha256: str | None, now: datetime,

@@ -10,6 +10,7 @@ from fractions import Fraction
 import pandas as pd
 
 from canbao.policy.model import Campaign
+from canbao.reports.bulletin_style import BulletinStyle
 from canbao.state.figures import rate
 
 __all__ = ["COHORT_DAYS", "COUNT_COLUMNS", "WeeklyReport", "period_of", "rate", "reporting_dates"]
@@ -68,6 +69,7 @@ class WeeklyReport:
     series: pd.DataFrame = field(repr=False)
     registered_series: pd.DataFrame = field(repr=False)
     footnote: str = ""  # the assumed values the figures rest on (canbao.policy.assumptions), '' if none
+    bulletin: BulletinStyle = field(default_factory=BulletinStyle)  # number, office, thresholds, sections
 
     @property
     def title(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from canbao.reports.bulletin_issued import section_marks, threshold_pct
 from canbao.reports.table import pct
 from canbao.reports.weekly import WeeklyReport
 from canbao.state import DENOMINATORS
@@ -26,6 +27,16 @@ def special_rows(r: WeeklyReport) -> list[tuple[str, str, int, int, bool]]:
     return rows
 
 
+def _thresholds_line(r: WeeklyReport) -> str:
+    """The bulletin's marks: the units', then the special groups' where they differ."""
+    good, warn = section_marks(r)
+    line = f"通报阈值：参保率达到{threshold_pct(good)}%为进度较好，低于{threshold_pct(warn)}%为进度滞后"
+    special = {code: section_marks(r, code) for code in r.bulletin.sections or r.group_names}
+    other = [f"{r.group_names.get(code, code)}{threshold_pct(g)}%/{threshold_pct(w)}%"
+             for code, (g, w) in special.items() if (g, w) != (good, warn)]
+    return line + (f"；特殊群体（较好/滞后）：{'、'.join(other)}。" if other else "。")
+
+
 def notes_lines(r: WeeklyReport) -> list[str]:
     """What every column means, in Chinese, with this report's dates and thresholds."""
     return [
@@ -43,5 +54,5 @@ def notes_lines(r: WeeklyReport) -> list[str]:
         f"时序进度：集中参保期内按天数均匀推进应达到的参保率（目标{pct(r.goal_rate, 0)}%），低于时序进度的标为“落后”。",
         "预计期末参保率 = 预计期末登记率 × 缴费比例，仅供参考。预计期末登记率按近几周登记率的周增量推算（周增量按近两周"
         "与前两周之比递减；数据不足或仍在加速时按近两周平均周增量线性推算）；缴费比例为登记满3周的人员中已参保的比例。",
-        f"通报阈值：参保率达到{pct(r.good_threshold, 0)}%为进度较好，低于{pct(r.warning_threshold, 0)}%为进度滞后。",
+        _thresholds_line(r),
     ]
