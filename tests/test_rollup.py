@@ -20,8 +20,8 @@ import pytest
 from canbao.identity import make_id
 from canbao.policy.load import load_campaign
 from canbao.rollup import CountyFigures, county_figures, load_hierarchy, parse_hierarchy, roll_up, rollup_markdown
-from canbao.rollup import write_rollup_workbook
 from canbao.rollup.hierarchy import HierarchyError
+from canbao.rollup.report import write_rollup_workbook
 from canbao.state import campaign_state, make_facts
 
 AS_OF = date(2020, 11, 30)
