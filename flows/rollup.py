@@ -26,15 +26,17 @@ __all__ = ["county_figures", "make_task_runner", "rollup_report"]
 RunnerKind = Literal["threads", "dask"]
 
 
-def make_task_runner(kind: RunnerKind, workers: int, address: str | None = None) -> TaskRunner[Any]:
-    """Threads, a local Dask cluster of `workers` processes, or the Dask cluster at `address`."""
+def make_task_runner(kind: RunnerKind, workers: int, address: str | None = None,
+                     processes: bool = True) -> TaskRunner[Any]:
+    """Threads, a local Dask cluster of `workers` processes (threads with `processes=False`), or the Dask
+    cluster at `address`."""
     if kind == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     from prefect_dask import DaskTaskRunner
 
     if address:
         return DaskTaskRunner(address=address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": processes,
                                           "dashboard_address": None})
 
 
@@ -55,12 +57,14 @@ def rollup_report(
     task_runner: Annotated[RunnerKind, labelled("并行方式", "threads：本进程多线程；dask：Dask 集群")] = "threads",
     dask_address: Annotated[str | None, labelled("Dask 集群地址", "如 tcp://10.0.0.5:8786；留空则启动本机集群")] = None,
     workers: Annotated[int, labelled("并行数", "线程数或本机 Dask 集群的进程数")] = 2,
+    dask_processes: Annotated[bool, labelled("本机 Dask 集群用多进程", "否则本机集群的各 worker 为线程")] = True,
 ) -> dict[str, Any]:
     """Gather every county's figures as of the day, sum them up the hierarchy, write and publish the report."""
     h = load_hierarchy(hierarchy)
     day = as_of or clock_today()
     counties = [{"campaign": c.campaign, "config": c.config, "ledger_env": c.ledger_env} for c in h.counties()]
-    gather = county_figures.with_options(task_runner=make_task_runner(task_runner, workers, dask_address))
+    gather = county_figures.with_options(task_runner=make_task_runner(task_runner, workers, dask_address,
+                                                                     dask_processes))
     found = [CountyFigures.from_dict(f) for f in gather(h.top.code, counties, day, h.cutoff_hour) if f is not None]
     r = roll_up(h, found, day)
     base = Path(output_dir) if output_dir else Path(os.environ.get("CANBAO_OUTPUT_DIR", "out")) / "rollup"
