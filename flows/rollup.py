@@ -48,7 +48,14 @@ def county_figures(region: str, counties: list[dict[str, Any]], as_of: date,
     return [f.result() for f in futures]
 
 
-@flow(name="rollup-report", flow_run_name="rollup-{hierarchy}", log_prints=True)
+def _run_name() -> str:
+    """E.g. `rollup-jiangsu-2020`: the config file's stem."""
+    from prefect.runtime import flow_run
+
+    return f"rollup-{Path(str(flow_run.parameters.get('hierarchy', ''))).stem}"
+
+
+@flow(name="rollup-report", flow_run_name=_run_name, log_prints=True)
 def rollup_report(
     hierarchy: Annotated[str, labelled("汇总配置", "configs/rollup/ 中的配置文件：哪些县组成哪些市、省")] =
     "configs/rollup/jiangsu-2020.yaml",

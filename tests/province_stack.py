@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,19 +53,28 @@ class Province:
                                             start_new_session=True, preexec_fn=_die_with_parent)
 
     def stop(self) -> None:
-        """Workers first, then the server: SIGINT to each group, SIGKILL after 10 s."""
-        for name in sorted(self.procs, key=lambda n: n == "server"):
-            proc = self.procs[name]
-            for sig in (signal.SIGINT, signal.SIGKILL):
+        """Workers first (SIGINT to each group at once), then the server (its state is thrown away); SIGKILL to
+        what is left after 10 s."""
+        workers = [p for n, p in self.procs.items() if n != "server"]
+        self._signal(workers, signal.SIGINT)
+        self._signal([p for n, p in self.procs.items() if n == "server"], signal.SIGTERM)
+
+    @staticmethod
+    def _signal(procs: list[subprocess.Popen[bytes]], first: signal.Signals) -> None:
+        for sig in (first, signal.SIGKILL):
+            for proc in procs:
                 try:
                     os.killpg(proc.pid, sig)
                 except ProcessLookupError:
-                    break
+                    continue
+            deadline = time.monotonic() + 10
+            for proc in procs:
                 try:
-                    proc.wait(timeout=10)
-                    break
+                    proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
                 except subprocess.TimeoutExpired:
                     continue
+            if all(proc.poll() is not None for proc in procs):
+                return
 
     def run_deployment(self, name: str, parameters: dict[str, Any] | None = None) -> str:
         deployment = self.call("GET", f"/deployments/name/{name}")
@@ -112,9 +121,9 @@ def _wait(check: Any, seconds: float, what: str, work: Path) -> None:
 
 @contextmanager
 def province(work: Path, prefect_db: str, pool: str, prefect_file: Path, workers: dict[str, dict[str, Any]],
-             env: dict[str, str]) -> Iterator[Province]:
-    """The server on `prefect_db`, the pool, the deployments of `prefect_file`, and `workers`
-    (name → {"queues": [...], "env": {...}}) polling their queues."""
+             env: dict[str, str], meanwhile: Callable[[], None]) -> Iterator[Province]:
+    """The server on `prefect_db`, the pool, `workers` (name → {"queues": [...], "env": {...}}) polling their
+    queues and the deployments of `prefect_file`; `meanwhile` runs while the server starts."""
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CANBAO_", "DASK_"))}
@@ -129,11 +138,12 @@ def province(work: Path, prefect_db: str, pool: str, prefect_file: Path, workers
         url = make_url(prefect_db).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
         p.start("server", [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                 base | quiet | {"PREFECT_API_DATABASE_CONNECTION_URL": url})
+        meanwhile()
         _wait(lambda: _healthy(api), 60, "the PostgreSQL-backed Prefect server", work)
         p.cli("work-pool", "create", pool, "--type", "process")
-        p.cli("--no-prompt", "deploy", "--all", "--prefect-file", str(prefect_file))
-        for name, spec in workers.items():
+        for name, spec in workers.items():  # they boot while the deployments are made
             queues = [a for q in spec["queues"] for a in ("--work-queue", q)]
             p.start(name, [str(BIN / "prefect"), "worker", "start", "--pool", pool, *queues, "--name", name],
                     base | spec["env"])
+        p.cli("--no-prompt", "deploy", "--all", "--prefect-file", str(prefect_file))
         yield p

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from contextlib import ExitStack, redirect_stdout
 from pathlib import Path
 
@@ -38,6 +39,21 @@ def _hierarchy() -> dict:
         {"campaign": c, "ledger_env": f"LEDGER_{c.split('-')[0].upper()}"} for c in COUNTIES]}}
 
 
+class Laps:
+    """Seconds per phase, printed with -s (the test's budget is 120 s in CI)."""
+
+    def __init__(self) -> None:
+        self.last, self.laps = time.monotonic(), list[tuple[str, float]]()
+
+    def __call__(self, what: str) -> None:
+        now = time.monotonic()
+        self.laps.append((what, now - self.last))
+        self.last = now
+
+    def report(self) -> str:
+        return "; ".join(f"{w} {s:.1f} s" for w, s in self.laps)
+
+
 def _figures(campaign: str, url: str) -> dict:
     out = io.StringIO()
     with redirect_stdout(out):
@@ -54,9 +70,13 @@ def test_two_counties_and_the_rollup_on_two_workers(tmp_path: Path) -> None:
         ledgers = {c: stack.enter_context(fresh_postgres_database(server)) for c in COUNTIES}
         hierarchy = tmp_path / "city.yaml"
         hierarchy.write_text(yaml.safe_dump(_hierarchy(), allow_unicode=True), encoding="utf-8")
-        for campaign, (_, scale) in COUNTIES.items():
-            upgrade(ledgers[campaign])
-            generate(load_campaign(campaign), scale, 1, tmp_path / campaign)
+        lap = Laps()
+
+        def ledgers_and_inboxes() -> None:
+            for campaign, (_, scale) in COUNTIES.items():
+                upgrade(ledgers[campaign])
+                generate(load_campaign(campaign), scale, 1, tmp_path / campaign)
+
         doc = deployments(parse_hierarchy(_hierarchy()), str(hierarchy), POOL, str(tmp_path))
         doc["deployments"] = [d for d in doc["deployments"] if not d["name"].startswith("weekly-report")]
         (tmp_path / "city-prefect.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
@@ -66,14 +86,17 @@ def test_two_counties_and_the_rollup_on_two_workers(tmp_path: Path) -> None:
         workers = {name: {"queues": [c, *(["rollup"] if name == "worker-a" else [])],
                           "env": {"CANBAO_DATABASE_URL": ledgers[c]}} for c, (name, _) in COUNTIES.items()}
         p = stack.enter_context(province(tmp_path, prefect_db, POOL, tmp_path / "city-prefect.yaml", workers,
-                                         common))
+                                         common, ledgers_and_inboxes))
+        lap("ledgers, inboxes; server, pool, workers, deployments")
         counties = [p.run_deployment(f"registration-payment/registration-payment-{c}",
                                      {"as_of": AS_OF}) for c in COUNTIES]
         runs = p.wait_runs(counties, 90)
         assert [r["state"]["type"] for r in runs.values()] == ["COMPLETED", "COMPLETED"]
+        lap("two county runs")
         rollup = p.run_deployment("rollup-report/rollup-9901", {"as_of": AS_OF, "task_runner": "dask",
                                                                       "dask_processes": False})
         assert p.wait_runs([rollup], 60)[rollup]["state"]["type"] == "COMPLETED"
+        lap("roll-up run")
         by_worker = p.workers_of([*counties, rollup])
         assert by_worker == dict(zip([*counties, rollup], ["worker-a", "worker-b", "worker-a"]))
 
@@ -87,3 +110,5 @@ def test_two_counties_and_the_rollup_on_two_workers(tmp_path: Path) -> None:
                            ("资助参保", "subsidy_covered"), ("参保人数", "enrolled"), ("缴费不足", "paid_part")]:
             assert city[label] == sum(o[key] for o in oracle), label
         assert sum(o["enrolled"] for o in oracle) > 0
+    lap("oracle, stop")
+    print(lap.report())
