@@ -23,8 +23,9 @@ class RollUp:
 
     `rows`: code, name, level (province, city, county), parent_code, campaign (counties only), counties (in the
     config), reported (with figures), no_target (reported without a target), SUMMED and rate — enrolled ÷ target
-    summed over the reported counties, None where none was reported or one of them has no target (a sum of
-    targets that leaves a county out would not be the region's denominator).
+    summed over the reported counties (numerator and denominator over the same counties; `reported` says how
+    complete), None where none was reported or one of them has no target (a sum of targets that left that
+    county's target out while counting its enrolled would not be the region's denominator).
     `missing`: campaigns with no figures (not in their ledger yet), each named in the report.
     """
 

@@ -33,7 +33,8 @@ def _notes(r: RollUp) -> list[str]:
              "不取各县参保率的平均数）。",
              "各县数字取自各县台账（与各县周报同一口径）；金额以分为单位相加后折算为元。"]
     if r.missing:
-        notes.append(f"未上报（台账中尚无该活动）：{'、'.join(r.missing)}；所在地区合计不含其数字，参保率不计算。")
+        notes.append(f"未上报（台账中尚无该活动）：{'、'.join(r.missing)}；所在地区的合计和参保率只含已上报的县"
+                     "（见“已上报”列）。")
     if int(r.rows["no_target"].sum()):
         notes.append("有县（市、区）未设目标任务：所在地区参保率不计算。")
     return notes
