@@ -174,3 +174,20 @@ def test_task_runner_by_parameter() -> None:
     assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
     local = make_task_runner("dask", 2, processes=False)
     assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs["processes"] is False
+
+
+def test_deployments_written_from_the_rollup_config(tmp_path: Path) -> None:
+    from flows.scale_out import main
+
+    out = tmp_path / "province.yaml"
+    assert main(["configs/rollup/jiangsu-2020.yaml", "--inbox-root", "/srv/canbao", "--out", str(out)]) == 0
+    found = {d["name"]: d for d in yaml.safe_load(out.read_text(encoding="utf-8"))["deployments"]}
+    counties = ("haimen-2020", "rucheng-2020", "wujin-2020")
+    assert set(found) == {f"{kind}-{c}" for c in counties for kind in ("registration-payment", "weekly-report")} | {
+        "rollup-32"}
+    assert found["registration-payment-wujin-2020"]["work_pool"] == {"name": "canbao-province",
+                                                                     "work_queue_name": "wujin-2020"}
+    assert found["registration-payment-wujin-2020"]["parameters"] == {"campaign": "wujin-2020",
+                                                                      "inbox": "/srv/canbao/wujin-2020/inbox"}
+    assert found["rollup-32"]["work_pool"]["work_queue_name"] == "rollup"
+    assert found["rollup-32"]["parameters"] == {"hierarchy": "configs/rollup/jiangsu-2020.yaml"}
