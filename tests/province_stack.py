@@ -35,6 +35,7 @@ class Province:
     api: str
     env: dict[str, str]
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    started: list[tuple[str, float]] = field(default_factory=list)  # (step, seconds since the start)
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         with httpx.Client(base_url=self.api, timeout=30) as h:
@@ -138,12 +139,17 @@ def province(work: Path, prefect_db: str, pool: str, prefect_file: Path, workers
         url = make_url(prefect_db).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
         p.start("server", [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                 base | quiet | {"PREFECT_API_DATABASE_CONNECTION_URL": url})
+        t0 = time.monotonic()
         meanwhile()
+        p.started.append(("ledgers and inboxes", time.monotonic() - t0))
         _wait(lambda: _healthy(api), 60, "the PostgreSQL-backed Prefect server", work)
+        p.started.append(("server healthy", time.monotonic() - t0))
         p.cli("work-pool", "create", pool, "--type", "process")
+        p.started.append(("pool", time.monotonic() - t0))
         for name, spec in workers.items():  # they boot while the deployments are made
             queues = [a for q in spec["queues"] for a in ("--work-queue", q)]
             p.start(name, [str(BIN / "prefect"), "worker", "start", "--pool", pool, *queues, "--name", name],
                     base | spec["env"])
         p.cli("--no-prompt", "deploy", "--all", "--prefect-file", str(prefect_file))
+        p.started.append(("deployments", time.monotonic() - t0))
         yield p

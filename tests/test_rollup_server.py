@@ -111,4 +111,4 @@ def test_two_counties_and_the_rollup_on_two_workers(tmp_path: Path) -> None:
             assert city[label] == sum(o[key] for o in oracle), label
         assert sum(o["enrolled"] for o in oracle) > 0
     lap("oracle, stop")
-    print(lap.report())
+    print(lap.report(), "| start-up at", "; ".join(f"{w} {t:.1f} s" for w, t in p.started))
