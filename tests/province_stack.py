@@ -144,7 +144,10 @@ def province(work: Path, prefect_db: str, pool: str, prefect_file: Path, workers
         p.started.append(("ledgers and inboxes", time.monotonic() - t0))
         _wait(lambda: _healthy(api), 60, "the PostgreSQL-backed Prefect server", work)
         p.started.append(("server healthy", time.monotonic() - t0))
-        p.cli("work-pool", "create", pool, "--type", "process")
+        from prefect.workers.process import ProcessWorker  # the pool as `prefect work-pool create --type process`
+
+        p.call("POST", "/work_pools/", {"name": pool, "type": "process",
+                                        "base_job_template": ProcessWorker.get_default_base_job_template()})
         p.started.append(("pool", time.monotonic() - t0))
         for name, spec in workers.items():  # they boot while the deployments are made
             queues = [a for q in spec["queues"] for a in ("--work-queue", q)]
