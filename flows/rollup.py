@@ -37,7 +37,7 @@ def make_task_runner(kind: RunnerKind, workers: int, address: str | None = None,
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": processes,
-                                          "dashboard_address": None})
+                                          "dashboard_address": "127.0.0.1:0"})  # a free loopback port
 
 
 @flow(name="county-figures", flow_run_name="{region}-county-figures")
