@@ -15,6 +15,9 @@ from sqlalchemy.pool import NullPool
 
 from canbao.ledger.engine import make_engine, normalize_url
 from canbao.ledger.migrate import upgrade
+from tests.simulated import simulated_campaigns
+
+__all__ = ["simulated_campaigns"]  # a session fixture defined in tests/simulated.py
 
 POSTGRES_ENV = "CANBAO_TEST_POSTGRES_URL"
 MARKERS = (

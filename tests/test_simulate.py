@@ -17,10 +17,9 @@ from canbao.ledger.engine import make_engine
 from canbao.ledger.schema import Payment
 from canbao.ledger.schema_settlement import DeadlineRecord, FiscalTransfer
 from canbao.policy.load import CONFIG_DIR, available_campaigns, load_campaign
+from tests.simulated import SCALE, SEED, STEP_WEEKS
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
-SCALE = 0.004
-STEP_WEEKS = 4  # deliveries and reports every four weeks: the whole calendar, fewer flow runs
 FULL_ID = re.compile(r"(?<![0-9])\d{17}[\dX](?![0-9])")
 
 
@@ -57,20 +56,19 @@ def _cells(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("campaign", available_campaigns())
-def test_simulate_walks_the_whole_campaign(campaign, tmp_path, monkeypatch):
-    from flows.simulate import simulate
-
+def test_simulate_walks_the_whole_campaign(campaign, tmp_path, monkeypatch, simulated_campaigns):
     monkeypatch.delenv("CANBAO_CLOCK", raising=False)
     out = tmp_path / campaign
     if campaign == EDITED:  # a county's edited copy, through `canbao simulate --campaign PATH` (no extra run)
         from flows.cli import main
 
-        argv = ["--campaign", str(edited_copy(tmp_path)), "--scale", str(SCALE), "--seed", "11", "--step-weeks",
+        argv = ["--campaign", str(edited_copy(tmp_path)), "--scale", str(SCALE), "--seed", str(SEED), "--step-weeks",
                 str(STEP_WEEKS), "--out", str(out)]
         assert main(["simulate", *argv]) == 0
         result = json.loads((out / "simulation.json").read_text(encoding="utf-8"))
-    else:
-        result = simulate(campaign=campaign, scale=SCALE, seed=11, out=str(out), step_weeks=STEP_WEEKS)
+    else:  # the session's simulation, which test_consistency checks output by output
+        shared = simulated_campaigns(campaign)
+        out, result = shared.out, shared.result
     log = result["log"]
     actions = {s["action"] for s in log}
     assert {"intake", "mobilization", "weekly_report", "deadline_watch", "cleanup", "settlement",
