@@ -111,7 +111,7 @@ def test_nothing_personal_outside_internal_files(tmp_path: Path, monkeypatch: py
         # An operator who turns result persistence on must still find no person in result storage.
         with temporary_settings(updates={PREFECT_RESULTS_PERSIST_BY_DEFAULT: True,
                                          PREFECT_LOCAL_STORAGE_PATH: results}):
-            simulate(campaign=CAMPAIGN, scale=0.004, seed=5, out=str(out), step_weeks=4)
+            simulate(campaign=CAMPAIGN, scale=0.004, seed=5, out=str(out), step_weeks=8)  # every phase, fewer weeks
     finally:
         for logger in watched:
             logger.removeHandler(handler)
