@@ -19,13 +19,13 @@ from canbao.ledger.schema import Audit, Enrollment, Exemption, Payment
 from canbao.policy.load import available_campaigns, load_campaign
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
-SCALE = 0.05
+SCALE = 0.02
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
 
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory):
-    """Generated county data per campaign at scale 0.05, made once per session."""
+    """Generated county data per campaign at scale 0.02, made once per session."""
     made: dict[str, Path] = {}
 
     def get(campaign: str) -> Path:
