@@ -19,7 +19,7 @@ from canbao.exemptions.events import event_spec
 from canbao.exemptions.problems import agency_notice, problem_lines
 from canbao.exemptions.residents import resident_names
 from canbao.exemptions.review import review_stem, write_change_detail, write_returned_rows
-from canbao.exemptions.summary import agency_name, diff_markdown, rejection_markdown
+from canbao.exemptions.summary import DECIDE_PROMPT, agency_name, diff_markdown, rejection_markdown
 from canbao.exemptions.versions import record_delivery, same_delivery, version_diff
 from canbao.exemptions.workbooks import safe_name
 from canbao.formats.headers import normalize_header
@@ -104,8 +104,10 @@ def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again
 
 
 @task(name="pending-exemption-reviews", cache_policy=NO_CACHE, persist_result=False)
-def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
-    """Every list version awaiting a decision, with its diff markdown (masked) and change-detail workbook."""
+def pending_reviews(campaign: str, out: str, publish: bool = True) -> list[dict[str, Any]]:
+    """Every list version awaiting a decision, with its diff markdown (masked) and change-detail workbook.
+
+    `publish` creates each version's 待审核 artifact; a resumed run, which showed them before, passes False."""
     c = load_campaign(campaign)
     reviews = []
     with ledger_engine().connect() as conn:
@@ -115,12 +117,14 @@ def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
             stem = review_stem(Path(out), c, v["agency"], v["version"])
             book = write_change_detail(Path(f"{stem}_变动明细（内部）.xlsx"), c, diff, names)
             markdown = diff_markdown(c, v, diff, names, _shown(book))
-            title = f"免缴对象名单待审核：{agency_name(c, v['agency'])} 第{v['version']}版"
-            create_markdown_artifact(markdown, key=artifact_key(c.id, v["agency"], f"v{v['version']}"),
-                                     description=title)
+            if publish:
+                title = f"免缴对象名单待审核：{agency_name(c, v['agency'])} 第{v['version']}版"
+                create_markdown_artifact(f"{markdown}\n\n{DECIDE_PROMPT}",
+                                         key=artifact_key(c.id, v["agency"], f"v{v['version']}"), description=title)
             moved = any(v["diff"].get(k, 0) for k in ("new", "changed", "removed", "deceased"))
             reviews.append({"agency": v["agency"], "version": v["version"], "markdown": markdown,
-                            "persons": v["persons"], "unchanged": v["base_version"] is not None and not moved,
+                            "name": agency_name(c, v["agency"]), "persons": v["persons"],
+                            "unchanged": v["base_version"] is not None and not moved,
                             "base_version": v["base_version"]})
     return reviews
 
