@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CanbaoError", "LedgerError", "scrub_personal_data"]
+__all__ = ["CanbaoError", "InputError", "LedgerError", "scrub_personal_data"]
 
 # Any run of 11 or more digits (an ID number ends in X at most): phones, ID numbers, and either inside a longer run.
 _LONG_NUMBER = re.compile(r"[0-9]{10,}[0-9Xx]")
@@ -41,3 +41,9 @@ class LedgerError(CanbaoError):
         super().__init__(message)
         self.kind = kind  # the SQLAlchemy/DBAPI exception class name, e.g. IntegrityError
         self.constraint = constraint
+
+
+class InputError(CanbaoError, ValueError):
+    """A run asked for something that is not there (a missing inbox, nothing selected, a day outside the campaign)."""
+
+    code = "input_error"

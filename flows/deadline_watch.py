@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from canbao.deadlines import alert_key, alert_message, is_active, needs_alert
+from canbao.deadlines.occurrences import ACTIVE_MARGIN_DAYS
+from canbao.errors import InputError
 from canbao.notify import load_notify_config, recipients
 from canbao.policy.load import available_campaigns, load_campaign
 from flows.ledger_lock import ledger_lock
@@ -16,6 +18,7 @@ from tasks.notify import DeliveryFailed, deliver
 from tasks.runtime import clock_today
 
 __all__ = ["deadline_watch"]
+
 
 def _run_name() -> str:
     return f"deadline-watch-{clock_today():%Y-%m-%d}"
@@ -33,6 +36,9 @@ def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: Sen
     """
     day = as_of or clock_today()
     names = list(campaigns or [n for n in available_campaigns() if is_active(load_campaign(n), day)])
+    if not names:
+        raise InputError(f"{day:%Y-%m-%d} 没有进行中的参保活动（活动期前后{ACTIVE_MARGIN_DAYS}天内），"
+                         "未检查任何截止事项：请在“参保年度活动”中指定要检查的活动，或核对配置中的活动期。")
     cfg = load_notify_config()
     summary: dict[str, dict[str, int]] = {}
     failures: list[str] = []
@@ -52,8 +58,6 @@ def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: Sen
                 emit_deadline_event(s)
         summary[name] = {state: sum(s.state == state for s in states) for state in
                          ("done", "upcoming", "approaching", "missed", "unknown")}
-    if not names:
-        get_run_logger().info("%s: no campaign is active", day)
     if failures:
         raise DeliveryFailed(f"{len(failures)}条提醒未送达：" + "; ".join(failures))
     return {"as_of": day.isoformat(), "campaigns": summary}

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: a served run unpickles the flow with only the globals its
 # code uses, so the parameter annotations must be objects already, not names to look up later.
+from pathlib import Path
 from typing import Annotated, Any
 
 from prefect import flow, get_run_logger
@@ -11,6 +12,7 @@ from pydantic import Field
 from canbao.exemptions.decisions import Decision
 from canbao.exemptions.problems import ATTENTION, attention_lines, warning_lines
 from canbao.exemptions.window import approval_timeout_seconds
+from canbao.intake.selection import require_inbox
 from canbao.policy.load import load_campaign
 from flows.exemption_review import ask_coordinator, used_pause_keys
 from flows.ledger_lock import ledger_lock
@@ -69,6 +71,7 @@ def exemption_handoff(
     out = reports_dir(campaign, output_dir, "免缴名单")
     (out / "审核").mkdir(parents=True, exist_ok=True)
     timeout = approval_timeout_hours * 3600 if approval_timeout_hours else approval_timeout_seconds(c)
+    require_inbox(Path(inbox))  # lists not yet delivered (no exemption/ folder) is a normal day
     used = used_pause_keys()  # a resumed (suspended) run starts again from the top: take in nothing twice
     # The ledger slot is held while writing, never while waiting for a coordinator's decision.
     with ledger_lock(campaign):

@@ -15,6 +15,7 @@ from pydantic import Field
 from canbao.exemptions.problems import ATTENTION
 from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
+from canbao.intake.selection import require_inbox, require_sources
 from canbao.policy.load import load_campaign
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
@@ -59,6 +60,8 @@ def registration_payment(
     day = as_of or clock_today()
     out = output_dir_for(campaign, output_dir)
     Path(out).mkdir(parents=True, exist_ok=True)
+    require_sources(sources)
+    require_inbox(Path(inbox), sources)
     prepare_ledger(ref)
     survey = scan(inbox, list(sources))
     files = survey.files

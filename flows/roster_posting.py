@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from canbao.policy.load import load_campaign
+from canbao.reports.report_day import require_report_day
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from tasks.reports import posting_batches, reports_dir, write_town_postings
@@ -19,8 +20,10 @@ __all__ = ["roster_posting"]
 def roster_posting(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
     """Write one posting workbook (公示) per village, a task per town, and a table artifact of the counts."""
     day = as_of or clock_today()
-    if not load_campaign(campaign).reporting.monthly_posting:
-        get_run_logger().warning("%s: the notice asks for no monthly posting; writing it anyway", campaign)
+    c = load_campaign(campaign)
+    require_report_day(c, day)
+    if not c.reporting.monthly_posting:
+        get_run_logger().warning("%s：通知未要求每月公示，仍按要求生成公示名单", campaign)
     out = reports_dir(campaign, output_dir, "公示", f"{day:%Y-%m}")
     out.mkdir(parents=True, exist_ok=True)
     batches = posting_batches(campaign, day)

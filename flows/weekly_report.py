@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from prefect import flow
 from pydantic import Field
 
+from canbao.policy.load import load_campaign
+from canbao.reports.report_day import require_report_day
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
@@ -36,6 +38,7 @@ def weekly_report(
 ) -> dict:
     """Count every unit as of the day (the hour when it is today), keep the numbers, then draw every output."""
     day = as_of or clock_today()
+    require_report_day(load_campaign(campaign), day)
     hour = clock_now().hour if day == clock_today() else 24
     content = stored_weekly(campaign, day, snapshot) if reproduce else compute_weekly(campaign, day, hour)
     out = reports_dir(campaign, output_dir, "weekly")

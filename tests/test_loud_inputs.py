@@ -1,0 +1,80 @@
+"""Issue 13: wrong input fails the run loudly in Chinese (a missing inbox, nothing selected, a day outside the
+campaign), instead of a Completed run that did nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from canbao.errors import CanbaoError, InputError
+from canbao.intake.selection import require_inbox, require_sources
+from canbao.policy.load import load_campaign
+from canbao.reports.report_day import require_report_day
+
+CAMPAIGN = "kaijiang-2020"  # window 2019-09-01 … 2020-01-31, weekly reports until 2019-12-25 (configs/)
+
+
+def test_a_missing_inbox_or_one_without_source_folders_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="收件箱目录不存在") as missing:
+        require_inbox(tmp_path / "nowhere", ["roster", "tax_app"])
+    assert str(tmp_path / "nowhere") in missing.value.message and isinstance(missing.value, CanbaoError)
+    with pytest.raises(InputError, match=r"没有所选来源的子目录（roster/、tax_app/）"):
+        require_inbox(tmp_path, ["roster", "tax_app"])
+    (tmp_path / "processed").mkdir()  # everything was taken in before: an inbox all the same
+    require_inbox(tmp_path, ["roster", "tax_app"])
+    require_inbox(tmp_path / "processed")  # no folders asked for: only that it exists
+    with pytest.raises(InputError, match="未选择任何导入来源"):
+        require_sources([])
+
+
+@pytest.mark.parametrize(("day", "refused"), [
+    (date(2019, 8, 31), True), (date(2019, 9, 1), False), (date(2020, 1, 31), False), (date(2020, 2, 1), True)])
+def test_a_report_day_outside_the_campaign_names_the_window(day: date, refused: bool) -> None:
+    c = load_campaign(CAMPAIGN)
+    if not refused:
+        require_report_day(c, day)
+        return
+    with pytest.raises(InputError) as error:
+        require_report_day(c, day)
+    assert "2019-09-01 至 2020-01-31" in error.value.message and f"{day:%Y-%m-%d}" in error.value.message
+
+
+@pytest.fixture
+def ledger(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    from canbao.ledger.migrate import upgrade
+
+    upgrade(sqlite_url)
+    monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("CANBAO_CLOCK", "2019-10-20T09:00:00")
+    return sqlite_url
+
+
+@pytest.mark.usefixtures("prefect_harness", "ledger")
+def test_runs_on_wrong_input_fail_with_the_chinese_message(tmp_path: Path) -> None:
+    from flows.deadline_watch import deadline_watch
+    from flows.exemption_handoff import exemption_handoff
+    from flows.registration_payment import registration_payment
+    from flows.weekly_report import weekly_report
+
+    nowhere = str(tmp_path / "收件箱（拼错）")
+    runs = {
+        "registration": lambda: registration_payment(campaign=CAMPAIGN, inbox=nowhere, return_state=True),
+        "no source": lambda: registration_payment(campaign=CAMPAIGN, inbox=str(tmp_path), sources=[],
+                                                  return_state=True),
+        "exemptions": lambda: exemption_handoff(campaign=CAMPAIGN, inbox=nowhere, output_dir=str(tmp_path / "o"),
+                                                return_state=True),
+        "weekly": lambda: weekly_report(campaign=CAMPAIGN, as_of=date(2021, 3, 1), output_dir=str(tmp_path / "o"),
+                                        return_state=True),
+        "watch": lambda: deadline_watch(as_of=date(2018, 1, 1), return_state=True),
+    }
+    expected = {"registration": "收件箱目录不存在", "no source": "未选择任何导入来源",
+                "exemptions": "收件箱目录不存在", "weekly": "2019-09-01 至 2020-01-31",
+                "watch": "2018-01-01 没有进行中的参保活动"}
+    for name, start in runs.items():
+        state = start()
+        assert state.is_failed(), (name, state)
+        with pytest.raises(InputError) as error:
+            state.result()
+        assert expected[name] in error.value.message, (name, error.value.message)
