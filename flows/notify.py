@@ -38,5 +38,5 @@ def notify(campaign: CampaignName, owner: Owner, subject: Subject, body: Body, c
     if unknown := [n for n in names if n not in cfg.channels]:
         raise ValueError(f"undefined channel(s) {unknown}; defined: {sorted(cfg.channels)}")
     key = AlertKey(campaign, deadline, due_on, state, day) if deadline and due_on and state and day else None
-    print(f"event {event_id or '-'}: {len(names)} channel(s) for {owner}")
+    print(f"事件 {event_id or '-'}：向 {owner} 的 {len(names)} 个渠道发送通知")
     return deliver(names, subject, body, key, owner)

@@ -93,7 +93,7 @@ def _run(step: Step, campaign: str, scale: float, root: Path) -> dict:
     try:
         return watch(campaigns=[campaign], as_of=day, send=False)
     except Exception as exc:  # the watch is another phase's flow: a failure there is logged, not fatal here
-        get_run_logger().warning("deadline watch failed on %s: %s", day, exc)
+        get_run_logger().warning("%s 的截止事项检查失败：%s", day, exc)
         return {"status": f"failed: {type(exc).__name__}"}
 
 
@@ -123,7 +123,7 @@ def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: Simula
                 result = _run(step, campaign, scale, root)
             log.append({"day": step.day.isoformat(), "action": step.action,
                         "seconds": round(time.perf_counter() - began, 2), **_brief(result)})
-            get_run_logger().info("%s %s: %s", step.day, step.action, log[-1])
+            get_run_logger().info("%s 模拟步骤 %s：%s", step.day, step.action, log[-1])
     summary = {"campaign": campaign, "scale": scale, "seed": seed, "step_weeks": step_weeks, "out": str(root),
                "steps": len(steps), "ledger": mask_url(ledger) if ledger else LEDGER_FILE,
                "deliveries": len(deliveries), "log": log}

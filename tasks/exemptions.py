@@ -19,7 +19,8 @@ from canbao.exemptions.events import event_spec
 from canbao.exemptions.problems import agency_notice, problem_lines
 from canbao.exemptions.residents import resident_names
 from canbao.exemptions.review import review_stem, write_change_detail, write_returned_rows
-from canbao.exemptions.summary import DECIDE_PROMPT, agency_name, diff_markdown, rejection_markdown
+from canbao.exemptions.review_form import DECISION_LABELS
+from canbao.exemptions.summary import DECIDE_PROMPT, agency_name, change_counts, diff_markdown, rejection_markdown
 from canbao.exemptions.versions import record_delivery, same_delivery, version_diff
 from canbao.exemptions.workbooks import safe_name
 from canbao.formats.headers import normalize_header
@@ -31,6 +32,9 @@ from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 
 __all__ = ["artifact_key", "claim_review", "effective_moment", "pending_reviews", "receive_list", "record_decision",
            "scan_lists"]
+
+
+STATUS_LABELS = {status: label for label, status in DECISION_LABELS.items()}
 
 
 def effective_moment(day: date) -> datetime:
@@ -53,9 +57,9 @@ def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
     """The deliveries waiting in `inbox/exemption/<agency>/`."""
     deliveries, skipped = scan_deliveries(Path(inbox), load_campaign(campaign))
     logger = get_run_logger()
-    logger.info("%d agency deliveries waiting: %s", len(deliveries), ", ".join(d.agency for d in deliveries) or "-")
+    logger.info("收到 %d 个部门报送的名单：%s", len(deliveries), "、".join(d.agency for d in deliveries) or "无")
     for name in skipped:
-        logger.warning("left alone (not in a folder named after an agency that confirms a list): %s",
+        logger.warning("未处理（不在报送名单部门对应的文件夹中）：%s",
                        mask_ids_in(name))
     return deliveries
 
@@ -67,9 +71,9 @@ def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> 
     ignored = {n.file: unused for n in rows.notes
                if (unused := [h for h in n.ignored if normalize_header(h) not in NOT_DATA])}
     for p in problems:
-        logger.error("%s: %s", delivery.agency, "\n".join(problem_lines(p)))
+        logger.error("%s 的文件未能导入：%s", delivery.agency, "\n".join(problem_lines(p)))
     for file, columns in ignored.items():
-        logger.warning("%s %s: columns not used: %s", delivery.agency, file, "、".join(columns))
+        logger.warning("%s “%s”中未使用的列：%s", delivery.agency, file, "、".join(columns))
     if problems:
         notice = agency_notice(c, delivery.agency, problems)
         stem = Path(out) / f"{safe_name(agency_name(c, delivery.agency))}_文件未能导入"
@@ -91,15 +95,15 @@ def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again
         got = record_delivery(conn, c.id, delivery, rows, effective_moment(as_of), flow_run_id(), again=again)
         repeated = None if got is not None else same_delivery(conn, c.id, delivery)
     if got is None:
-        get_run_logger().warning("%s: these files are identical to version %s, taken in before: not taken in "
-                                 "again (run with take_again to do so)", delivery.agency, repeated)
+        get_run_logger().warning("%s：这些文件与已导入的第%s版完全相同，未再次导入（如需导入，请勾选“重新导入相同文件”）",
+                                 delivery.agency, repeated)
         return {"agency": delivery.agency, "version": None, "repeated": repeated, **files}
     if len(rows.rejected):
         stem = review_stem(Path(out), c, got.agency, got.version)
         write_returned_rows(Path(f"{stem}_退回行.xlsx"), c, got.agency, rows.rejected)
     emit_event(**event_spec(c, "received", [got.agency], {"agency": got.agency, "version": got.version,
                                                            "base_version": got.base_version, **got.counts}))
-    get_run_logger().info("%s: version %d received, %s", got.agency, got.version, got.counts)
+    get_run_logger().info("%s：已收到第%d版，%s", got.agency, got.version, change_counts(got.counts))
     return {"agency": got.agency, "version": got.version, "counts": got.counts, **files}
 
 
@@ -147,7 +151,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
     with ledger_engine().begin() as conn:
         done = decide(conn, c.id, agency, version, decision, effective_moment(as_of))
     if done is None:
-        get_run_logger().warning("%s version %d was decided or superseded meanwhile", agency, version)
+        get_run_logger().warning("%s第%d版已在其他运行中审核或已被新版本取代", agency, version)
         return None
     payload = {"agency": agency, "version": version, "status": done["status"], "excluded": done["excluded"]}
     if done["status"] == "rejected":
@@ -158,7 +162,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
         payload["reason"] = done["reason"]
     emit_event(**event_spec(c, "rejected" if done["status"] == "rejected" else "approved", [agency], payload))
     if done["unmatched"]:
-        get_run_logger().warning("exclusions that matched nobody on the list: %s", ", ".join(done["unmatched"]))
-    get_run_logger().info("%s version %d: %s", agency, version, done["status"])
+        get_run_logger().warning("以下剔除项在名单中找不到对应人员：%s", "、".join(done["unmatched"]))
+    get_run_logger().info("%s第%d版：%s", agency, version, STATUS_LABELS.get(done["status"], done["status"]))
     return done
 

@@ -49,7 +49,7 @@ def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, An
             raise ValueError(f"{campaign} is not in the ledger yet: run the registration-payment flow first")
         report = build_report(load_facts(conn, c.id), c, as_of, cutoff_hour)
         sha, content = save_snapshot(conn, report, config_sha256=row[0], now=clock_now(), flow_run_id=flow_run_id())
-    get_run_logger().info("%s as of %s: %d enrolled; snapshot %s", campaign, as_of,
+    get_run_logger().info("%s 截至 %s：已参保 %d 人；快照 %s", campaign, as_of,
                           int(report.county["enrolled"]), sha[:12])
     return content
 
@@ -75,7 +75,7 @@ def write_weekly_files(content: dict[str, Any], out: str) -> dict[str, str]:
     if chart.path is not None:
         files["进度图"] = chart.path
     else:
-        get_run_logger().warning("no CJK font: the progress chart is skipped (%s)", FONT_ENV)
+        get_run_logger().warning("未找到中文字体：未生成进度图（请安装中文字体或设置 %s）", FONT_ENV)
     markdown, text = Path(f"{stem}_进度通报（内部）.md"), Path(f"{stem}_进度通报（内部）.txt")
     prepare_output(markdown).write_text(bulletin_markdown(r), encoding="utf-8")  # 内部: owner-only
     # BOM: Word and Notepad read UTF-8
