@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_table_artifact
 
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
@@ -16,6 +17,7 @@ __all__ = ["cleanup"]
 
 
 @flow(name="cleanup", flow_run_name="{campaign}-cleanup", log_prints=True)
+@reports_failure("扫尾清理")
 @holds_ledger
 def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
     """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""

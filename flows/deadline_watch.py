@@ -11,6 +11,7 @@ from canbao.deadlines.occurrences import ACTIVE_MARGIN_DAYS
 from canbao.errors import InputError
 from canbao.notify import load_notify_config, recipients
 from canbao.policy.load import available_campaigns, load_campaign
+from flows.failures import reports_failure
 from flows.ledger_lock import ledger_lock
 from flows.params import AsOf, CampaignList, labelled
 from tasks.deadlines import emit_deadline_event, publish_deadline_table, read_deadline_states
@@ -28,6 +29,7 @@ SendAlerts = Annotated[bool, labelled("发送通知", "向责任单位的通知�
 
 
 @flow(name="deadline-watch", flow_run_name=_run_name, log_prints=True)
+@reports_failure("截止事项检查")
 def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: SendAlerts = True) -> dict:
     """For each active campaign: every deadline's state; approaching and missed ones alerted once a day.
 

@@ -15,6 +15,7 @@ from canbao.exemptions.window import approval_timeout_seconds
 from canbao.intake.selection import require_inbox
 from canbao.policy.load import load_campaign
 from flows.exemption_review import ask_coordinator, used_pause_keys
+from flows.failures import reports_failure
 from flows.ledger_lock import ledger_lock
 from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir
 from tasks.exemption_attention import notify_coordinator
@@ -47,6 +48,7 @@ def _automatic(review: dict[str, Any], auto_approve: bool) -> Decision | None:
 
 
 @flow(name="exemption-handoff", flow_run_name="{campaign}-exemption-handoff", log_prints=True)
+@reports_failure("免缴对象名单交接")
 def exemption_handoff(
     campaign: CampaignName,
     inbox: InboxDir = "demo/inbox",

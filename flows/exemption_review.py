@@ -15,7 +15,7 @@ from prefect.settings import PREFECT_UI_URL
 
 from canbao.exemptions.decisions import Decision
 from canbao.exemptions.review_form import PendingList, decisions_of, form_description, review_form, review_key
-from canbao.exemptions.waiting import run_link
+from canbao.notify.links import run_link
 from tasks.exemption_attention import notify_review_waiting
 from tasks.exemptions import claim_review
 from tasks.runtime import clock_now

@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from canbao.intake.dry_run import check_file
 from canbao.policy.load import load_campaign
+from flows.failures import reports_failure
 from flows.params import CampaignName, ConfigPath, labelled
 
 __all__ = ["formats_check"]
@@ -27,6 +28,7 @@ def check(ref: str, file: str, source: str | None, agency: str | None) -> dict[s
 
 
 @flow(name="formats-check", flow_run_name="{campaign}-formats-check", log_prints=True)
+@reports_failure("文件格式检查")
 def formats_check(campaign: CampaignName, file: FilePath, source: Source = None,  # type: ignore[valid-type]
                   agency: Agency = None, config_path: ConfigPath = None) -> dict[str, Any]:
     """Read one file as the intake would and show how (artifact `<campaign>-formats-check`); nothing is stored."""

@@ -9,6 +9,7 @@ from prefect.artifacts import create_table_artifact
 
 from canbao.mobilization.duties import DUTY_KINDS, STATE_LABELS, Completion, read_completions
 from canbao.policy.load import load_campaign
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from flows.phase_params import Completions, ConfirmationFile, TargetScale
@@ -20,6 +21,7 @@ __all__ = ["mobilization"]
 
 
 @flow(name="mobilization", flow_run_name="{campaign}-mobilization", log_prints=True)
+@reports_failure("参保动员")
 @holds_ledger
 def mobilization(
     campaign: CampaignName,

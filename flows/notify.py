@@ -10,6 +10,7 @@ from prefect import flow
 from canbao.deadlines import AlertKey
 from canbao.notify import load_notify_config, recipients
 from canbao.policy.load import load_campaign
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import CampaignName, labelled
 from tasks.notify import deliver
@@ -28,6 +29,7 @@ EventId = Annotated[str | None, labelled("事件编号", "触发本次通知的 
 
 
 @flow(name="notify", flow_run_name="notify-{owner}", log_prints=True)
+@reports_failure("通知发送")
 @holds_ledger
 def notify(campaign: CampaignName, owner: Owner, subject: Subject, body: Body, channels: Channels = None,
            deadline: Deadline = None, due_on: DueOn = None, state: State = None, day: Day = None,

@@ -17,6 +17,7 @@ from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
 from canbao.intake.selection import require_inbox, require_sources
 from canbao.policy.load import load_campaign
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
 from tasks.exemption_attention import notify_coordinator
@@ -33,6 +34,7 @@ def output_dir_for(campaign: str, output_dir: str | None) -> str:
 
 
 @flow(name="registration-payment", flow_run_name="{campaign}-registration-payment", log_prints=True)
+@reports_failure("参保登记与缴费导入")
 @holds_ledger
 def registration_payment(
     campaign: CampaignName,

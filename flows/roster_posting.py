@@ -7,6 +7,7 @@ from prefect.artifacts import create_table_artifact
 
 from canbao.policy.load import load_campaign
 from canbao.reports.report_day import require_report_day
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from tasks.reports import posting_batches, reports_dir, write_town_postings
@@ -16,6 +17,7 @@ __all__ = ["roster_posting"]
 
 
 @flow(name="roster-posting", flow_run_name="{campaign}-roster-posting", log_prints=True)
+@reports_failure("每月公示")
 @holds_ledger
 def roster_posting(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
     """Write one posting workbook (公示) per village, a task per town, and a table artifact of the counts."""

@@ -20,6 +20,7 @@ from canbao.policy.load import load_campaign
 from canbao.simulate.confirm import write_duty_file
 from canbao.simulate.plan import Step, plan
 from flows.cleanup import cleanup
+from flows.failures import reports_failure
 from flows.mobilization import mobilization
 from flows.params import CampaignName
 from flows.phase_params import SimulationOut, SimulationScale, SimulationSeed, StepWeeks
@@ -102,6 +103,7 @@ def _brief(result: Any) -> dict:
 
 
 @flow(name="simulate", flow_run_name="{campaign}-simulate", log_prints=True)
+@reports_failure("全程模拟")
 def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: SimulationSeed = 7,
              out: SimulationOut = None, step_weeks: StepWeeks = 1, ledger: str | None = None) -> dict:
     """Generate a county, then run every phase's flow on its day; every report lands under `out/reports`.

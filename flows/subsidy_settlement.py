@@ -10,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from canbao.money import fen, format_yuan, yuan
 from canbao.settlement.confirmations import read_bank_confirmations
 from canbao.settlement.transfer_ledger import Confirmation
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from flows.phase_params import ConfirmationFile, Confirmations
@@ -36,6 +37,7 @@ def _markdown(campaign: str, day: str, totals: dict[str, int], reconciled: bool,
 
 
 @flow(name="subsidy-settlement", flow_run_name="{campaign}-subsidy-settlement", log_prints=True)
+@reports_failure("资助结算")
 @holds_ledger
 def subsidy_settlement(
     campaign: CampaignName,

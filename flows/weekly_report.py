@@ -9,6 +9,7 @@ from pydantic import Field
 
 from canbao.policy.load import load_campaign
 from canbao.reports.report_day import require_report_day
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
@@ -28,6 +29,7 @@ SnapshotId = Annotated[str | None, _labelled("快照编号", "重现时用：快
 
 
 @flow(name="weekly-report", flow_run_name="{campaign}-weekly-report", log_prints=True)
+@reports_failure("参保情况周报")
 @holds_ledger
 def weekly_report(
     campaign: CampaignName,

@@ -75,6 +75,18 @@ def test_runs_on_wrong_input_fail_with_the_chinese_message(tmp_path: Path) -> No
     for name, start in runs.items():
         state = start()
         assert state.is_failed(), (name, state)
-        with pytest.raises(InputError) as error:
+        assert expected[name] in state.message and "Error" not in state.message, (name, state.message)
+        with pytest.raises(InputError) as error:  # callers (the CLI, tests) still get the exception
             state.result()
         assert expected[name] in error.value.message, (name, error.value.message)
+
+
+def test_a_failure_message_is_chinese_and_never_the_raw_exception() -> None:
+    from canbao.errors import failure_message
+
+    link = "http://127.0.0.1:4200/v2/runs/flow-run/0b7c"
+    own = failure_message("参保情况周报", InputError("报表日期须在活动期内：身份证 511723194801110010"), link)
+    assert own == "参保情况周报失败：报表日期须在活动期内：身份证 511723********0010（运行页面：" + link + "）"
+    other = failure_message("参保登记与缴费导入", KeyError("column 'amount' missing in /srv/inbox/x.csv"), link)
+    assert other.startswith("运行失败：参保登记与缴费导入出现程序错误，请查看运行日志") and link in other
+    assert "amount" not in other and "KeyError" not in other and "x.csv" not in other

@@ -10,14 +10,7 @@ from canbao.errors import scrub_personal_data
 from canbao.exemptions.review_form import PendingList
 from canbao.notify.message import Message
 
-__all__ = ["run_link", "waiting_message"]
-
-
-def run_link(ui_url: str | None, run_id: str | None) -> str | None:
-    """The run's page in Prefect's current (V2) UI, or None outside a server."""
-    if not ui_url or not run_id:
-        return None
-    return f"{ui_url.rstrip('/').removesuffix('/v2')}/v2/runs/flow-run/{run_id}"
+__all__ = ["waiting_message"]
 
 
 def waiting_message(locality: str, lists: Sequence[PendingList], link: str | None, until: datetime) -> Message:
