@@ -7,7 +7,7 @@ from prefect.artifacts import create_table_artifact
 
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, OutputDir
 from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
 from tasks.intake import match_and_settle
 from tasks.reports import reports_dir
@@ -19,7 +19,7 @@ __all__ = ["cleanup"]
 @flow(name="cleanup", flow_run_name="{campaign}-cleanup", log_prints=True)
 @reports_failure("扫尾清理")
 @holds_ledger
-def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
+def cleanup(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: OutputDir = BLANK) -> dict:
     """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""
     day = as_of or clock_today()
     match_and_settle(campaign, day)  # the stored cache of the state brought up to the day (no output reads it)

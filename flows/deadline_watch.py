@@ -13,7 +13,7 @@ from canbao.notify import load_notify_config, recipients
 from canbao.policy.load import available_campaigns, load_campaign
 from flows.failures import reports_failure
 from flows.ledger_lock import ledger_lock
-from flows.params import AsOf, CampaignList, labelled
+from flows.params import BLANK, NONE_SELECTED, AsOf, CampaignList, labelled
 from tasks.deadlines import emit_deadline_event, publish_deadline_table, read_deadline_states
 from tasks.notify import DeliveryFailed, deliver
 from tasks.runtime import clock_today
@@ -30,7 +30,7 @@ SendAlerts = Annotated[bool, labelled("发送通知", "向责任单位的通知�
 
 @flow(name="deadline-watch", flow_run_name=_run_name, log_prints=True)
 @reports_failure("截止事项检查")
-def deadline_watch(campaigns: CampaignList = None, as_of: AsOf = None, send: SendAlerts = True) -> dict:
+def deadline_watch(campaigns: CampaignList = NONE_SELECTED, as_of: AsOf = BLANK, send: SendAlerts = True) -> dict:
     """For each active campaign: every deadline's state; approaching and missed ones alerted once a day.
 
     The owner's channels are notified first, then the event is emitted, so that the automation on

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from prefect import flow, get_run_logger
 from prefect.states import Completed
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
+from canbao.errors import InputError
 from canbao.exemptions.decisions import Decision
 from canbao.exemptions.problems import ATTENTION, attention_lines, warning_lines
 from canbao.exemptions.window import approval_timeout_seconds
@@ -17,7 +18,7 @@ from canbao.policy.load import load_campaign
 from flows.exemption_review import ask_coordinator, used_pause_keys
 from flows.failures import reports_failure
 from flows.ledger_lock import ledger_lock
-from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, InboxDir, OutputDir
 from tasks.exemption_attention import notify_coordinator
 from tasks.exemption_outputs import consolidate_exemptions, hand_off
 from tasks.exemptions import pending_reviews, receive_list, record_decision, scan_lists
@@ -34,7 +35,8 @@ def _labelled(title: str, description: str) -> Any:
 
 
 AutoApprove = Annotated[bool, _labelled("自动通过", "模拟和演示用：不等待审核，收到的名单一律通过")]
-ApprovalTimeout = Annotated[int | None, _labelled("审核等待时限（小时）", "留空则按配置（默认72小时）")]
+ApprovalTimeout = Annotated[int, BeforeValidator(lambda v: v or 0), Field(ge=0), _labelled(
+    "审核等待时限（小时）", "0 表示按配置（默认72小时）")]
 MoveProcessed = Annotated[bool, _labelled("导入后移走文件", "已导入的名单文件移到收件箱的 processed/ 目录")]
 TakeAgain = Annotated[bool, _labelled("重新导入相同文件", "部门重新报送与已导入版本完全相同的文件时，仍作为新版本导入")]
 
@@ -52,13 +54,13 @@ def _automatic(review: dict[str, Any], auto_approve: bool) -> Decision | None:
 def exemption_handoff(
     campaign: CampaignName,
     inbox: InboxDir = "demo/inbox",
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     auto_approve: AutoApprove = False,
-    approval_timeout_hours: ApprovalTimeout = None,
+    approval_timeout_hours: ApprovalTimeout = 0,
     move_processed: MoveProcessed = True,
     take_again: TakeAgain = False,
-    config_path: ConfigPath = None,
+    config_path: ConfigPath = BLANK,
 ) -> Any:
     """Take in new lists, have each one approved, then write the consolidated list and hand it off.
 
@@ -67,7 +69,7 @@ def exemption_handoff(
     """
     c = load_campaign(config_path or campaign)
     if c.id != campaign:
-        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
+        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}：请核对“配置文件路径”。")
     ref = config_path or campaign  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = reports_dir(campaign, output_dir, "免缴名单")

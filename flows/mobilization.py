@@ -11,7 +11,7 @@ from canbao.mobilization.duties import DUTY_KINDS, STATE_LABELS, Completion, rea
 from canbao.policy.load import load_campaign
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, OutputDir
 from flows.phase_params import Completions, ConfirmationFile, TargetScale
 from tasks.mobilization import open_with_targets, record_duties, write_mobilization_files
 from tasks.reports import reports_dir
@@ -25,11 +25,11 @@ __all__ = ["mobilization"]
 @holds_ledger
 def mobilization(
     campaign: CampaignName,
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     target_scale: TargetScale = 1.0,
     completions: Completions = [],  # noqa: B006 - Prefect reads the default for the UI form
-    confirmation_file: ConfirmationFile = None,
+    confirmation_file: ConfirmationFile = BLANK,
 ) -> dict:
     """Set targets and the calendar (idempotent), record duties reported done, and write both workbooks."""
     day = as_of or clock_today()

@@ -12,6 +12,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.states import Completed
 from pydantic import Field
 
+from canbao.errors import InputError
 from canbao.exemptions.problems import ATTENTION
 from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
@@ -19,7 +20,7 @@ from canbao.intake.selection import require_inbox, require_sources
 from canbao.policy.load import load_campaign
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
 from tasks.exemption_attention import notify_coordinator
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
@@ -41,13 +42,13 @@ def registration_payment(
     inbox: InboxDir = "demo/inbox",
     sources: Annotated[list[SourceName], Field(json_schema_extra={
         "title": "导入来源", "description": "收件箱中要导入的子目录（默认全部）"})] = list(INTAKE_ORDER),  # noqa: B006
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     move_processed: Annotated[bool, Field(json_schema_extra={
         "title": "导入后移入 processed/", "description": "已导入的文件移到收件箱的 processed/ 目录"})] = True,
     take_again: Annotated[bool, Field(json_schema_extra={
         "title": "重新导入相同文件", "description": "与已导入文件完全相同的文件仍作为新的导入（取代原导入）"})] = False,
-    config_path: ConfigPath = None,
+    config_path: ConfigPath = BLANK,
 ) -> Any:
     """Take in the inbox's new files, source by source, then match payments and reconcile the channels.
 
@@ -57,7 +58,7 @@ def registration_payment(
     """
     c = load_campaign(config_path or campaign)
     if c.id != campaign:
-        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
+        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}：请核对“配置文件路径”。")
     ref = config_path or campaign  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = output_dir_for(campaign, output_dir)

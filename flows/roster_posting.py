@@ -9,7 +9,7 @@ from canbao.policy.load import load_campaign
 from canbao.reports.report_day import require_report_day
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, OutputDir
 from tasks.reports import posting_batches, reports_dir, write_town_postings
 from tasks.runtime import clock_today
 
@@ -19,7 +19,7 @@ __all__ = ["roster_posting"]
 @flow(name="roster-posting", flow_run_name="{campaign}-roster-posting", log_prints=True)
 @reports_failure("每月公示")
 @holds_ledger
-def roster_posting(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None) -> dict:
+def roster_posting(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: OutputDir = BLANK) -> dict:
     """Write one posting workbook (公示) per village, a task per town, and a table artifact of the counts."""
     day = as_of or clock_today()
     c = load_campaign(campaign)

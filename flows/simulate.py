@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, get_run_logger
 
@@ -22,7 +22,7 @@ from canbao.simulate.plan import Step, plan
 from flows.cleanup import cleanup
 from flows.failures import reports_failure
 from flows.mobilization import mobilization
-from flows.params import CampaignName
+from flows.params import BLANK, Blank, CampaignName, OptionalText, labelled
 from flows.phase_params import SimulationOut, SimulationScale, SimulationSeed, StepWeeks
 from flows.registration_payment import registration_payment
 from flows.subsidy_settlement import subsidy_settlement
@@ -102,10 +102,14 @@ def _brief(result: Any) -> dict:
     return {k: v for k, v in result.items() if k in _KEEP} if isinstance(result, dict) else {}
 
 
+LedgerUrl = Annotated[str | None, Blank, OptionalText, labelled(
+    "台账数据库", "空台账的数据库地址；留空则在输出目录中新建 SQLite 文件")]
+
+
 @flow(name="simulate", flow_run_name="{campaign}-simulate", log_prints=True)
 @reports_failure("全程模拟")
 def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: SimulationSeed = 7,
-             out: SimulationOut = None, step_weeks: StepWeeks = 1, ledger: str | None = None) -> dict:
+             out: SimulationOut = BLANK, step_weeks: StepWeeks = 1, ledger: LedgerUrl = BLANK) -> dict:
     """Generate a county, then run every phase's flow on its day; every report lands under `out/reports`.
 
     `step_weeks` > 1 delivers files and reports progress every that many weeks (quicker, coarser).

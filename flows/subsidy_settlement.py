@@ -12,7 +12,7 @@ from canbao.settlement.confirmations import read_bank_confirmations
 from canbao.settlement.transfer_ledger import Confirmation
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, OutputDir
 from flows.phase_params import ConfirmationFile, Confirmations
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
@@ -41,10 +41,10 @@ def _markdown(campaign: str, day: str, totals: dict[str, int], reconciled: bool,
 @holds_ledger
 def subsidy_settlement(
     campaign: CampaignName,
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     confirmations: Confirmations = [],  # noqa: B006 - Prefect reads the default for the UI form
-    confirmation_file: ConfirmationFile = None,
+    confirmation_file: ConfirmationFile = BLANK,
 ) -> dict:
     """Compute the statements, request the transfers the config asks for, record confirmations, write files."""
     day = as_of or clock_today()
