@@ -69,7 +69,8 @@ def exemption_handoff(
     """
     c = load_campaign(config_path or campaign)
     if c.id != campaign:
-        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}：请核对“配置文件路径”。")
+        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}："
+                         "请核对“配置文件路径”。")
     ref = config_path or campaign  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = reports_dir(campaign, output_dir, "免缴名单")

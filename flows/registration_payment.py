@@ -58,7 +58,8 @@ def registration_payment(
     """
     c = load_campaign(config_path or campaign)
     if c.id != campaign:
-        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}：请核对“配置文件路径”。")
+        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}："
+                         "请核对“配置文件路径”。")
     ref = config_path or campaign  # tasks load the very config the run was given
     day = as_of or clock_today()
     out = output_dir_for(campaign, output_dir)
