@@ -90,17 +90,23 @@ def exemption_handoff(
         reviews = pending_reviews(ref, str(out / "审核"), publish=not used)
     received = [{k: r[k] for k in ("agency", "version", "counts")} for r in taken if r["version"] is not None]
     attention, warnings = attention_lines(c, taken), warning_lines(c, taken)
-    automatic = {r["agency"]: d for r in reviews if (d := _automatic(r, auto_approve))}
-    asked = [r for r in reviews if r["agency"] not in automatic]
-    decisions = automatic | (ask_coordinator(ref, c.campaign.locality, asked, timeout, used) if asked else {})
-    decided = []
-    for review in reviews:
-        if (decision := decisions.get(review["agency"])) is None:
-            continue
+    decided: list[dict[str, Any]] = []
+
+    def record(review: dict[str, Any], decision: Decision) -> None:
         with ledger_lock(campaign):
             done = record_decision(ref, review["agency"], review["version"], decision, day, str(out / "审核"))
         if done:
             decided.append({k: done[k] for k in ("agency", "version", "status", "excluded")})
+
+    automatic = {r["agency"]: d for r in reviews if (d := _automatic(r, auto_approve))}
+    for review in reviews:  # stored before the wait, so a resumed run finds them decided
+        if review["agency"] in automatic:
+            record(review, automatic[review["agency"]])
+    asked = [r for r in reviews if r["agency"] not in automatic]
+    answers = ask_coordinator(ref, c.campaign.locality, asked, timeout, used) if asked else {}
+    for review in asked:
+        if review["agency"] in answers:
+            record(review, answers[review["agency"]])
     with ledger_lock(campaign):
         consolidated = consolidate_exemptions(ref, day)
         if consolidated["rematch"]:
