@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CanbaoError", "LedgerError", "scrub_personal_data"]
+__all__ = ["CanbaoError", "InputError", "LedgerError", "failure_message", "scrub_personal_data"]
 
 # Any run of 11 or more digits (an ID number ends in X at most): phones, ID numbers, and either inside a longer run.
 _LONG_NUMBER = re.compile(r"[0-9]{10,}[0-9Xx]")
@@ -41,3 +41,18 @@ class LedgerError(CanbaoError):
         super().__init__(message)
         self.kind = kind  # the SQLAlchemy/DBAPI exception class name, e.g. IntegrityError
         self.constraint = constraint
+
+
+class InputError(CanbaoError, ValueError):
+    """A run asked for something that is not there (a missing inbox, nothing selected, a day outside the campaign)."""
+
+    code = "input_error"
+
+
+def failure_message(what: str, exc: BaseException, link: str | None = None) -> str:
+    """What a coordinator reads when a run fails: Canbao's own Chinese message, or for any other error a generic
+    one pointing to the run's log (the raw exception text never reaches a notification)."""
+    where = f"（运行页面：{link}）" if link else ""
+    if isinstance(exc, CanbaoError):
+        return f"{what}失败：{scrub_personal_data(exc.message)}{where}"
+    return f"运行失败：{what}出现程序错误，请查看运行日志{where}，并将日志交技术支持人员处理。"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_table_artifact
 
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.run_config import run_config
 from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
 from tasks.intake import match_and_settle
@@ -17,9 +18,10 @@ __all__ = ["cleanup"]
 
 
 @flow(name="cleanup", flow_run_name="{campaign}-cleanup", log_prints=True)
+@reports_failure("扫尾清理")
 @holds_ledger
-def cleanup(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None,
-            config_path: ConfigPath = None) -> dict:
+def cleanup(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: OutputDir = BLANK,
+            config_path: ConfigPath = BLANK) -> dict:
     """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""
     _, ref = run_config(campaign, config_path)
     day = as_of or clock_today()

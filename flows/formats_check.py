@@ -11,13 +11,17 @@ from prefect.cache_policies import NO_CACHE
 
 from canbao.intake.dry_run import check_file
 from canbao.policy.load import load_campaign
-from flows.params import CampaignName, ConfigPath, labelled
+from flows.failures import reports_failure
+from flows.params import BLANK, Blank, CampaignName, ConfigPath, OptionalText, labelled
 
 __all__ = ["formats_check"]
 
-FilePath = Annotated[str, labelled("文件路径", "要检查的报送文件（如 inbox/exemption/civil_affairs/名单.xlsx）")]
-Source = Annotated[str | None, labelled("来源", "留空则按文件所在目录判断（如 exemption、roster）")]
-Agency = Annotated[str | None, labelled("报送部门", "免缴名单的部门代码；留空则按目录判断")]
+FilePath = Annotated[str, labelled(
+    "文件路径", "要检查的报送文件（如 inbox/exemption/civil_affairs/名单.xlsx）")]
+Source = Annotated[str | None, Blank, OptionalText, labelled(
+    "来源", "留空则按文件所在目录判断（如 exemption、roster）")]
+Agency = Annotated[str | None, Blank, OptionalText, labelled(
+    "报送部门", "免缴名单的部门代码；留空则按目录判断")]
 
 
 @task(name="check-file", cache_policy=NO_CACHE)
@@ -27,10 +31,11 @@ def check(ref: str, file: str, source: str | None, agency: str | None) -> dict[s
 
 
 @flow(name="formats-check", flow_run_name="{campaign}-formats-check", log_prints=True)
-def formats_check(campaign: CampaignName, file: FilePath, source: Source = None,  # type: ignore[valid-type]
-                  agency: Agency = None, config_path: ConfigPath = None) -> dict[str, Any]:
+@reports_failure("文件格式检查")
+def formats_check(campaign: CampaignName, file: FilePath, source: Source = BLANK,  # type: ignore[valid-type]
+                  agency: Agency = BLANK, config_path: ConfigPath = BLANK) -> dict[str, Any]:
     """Read one file as the intake would and show how (artifact `<campaign>-formats-check`); nothing is stored."""
-    report = check(config_path or campaign, file, source, agency)
+    report = check(config_path or campaign, file, source or None, agency or None)
     verdict = "可以导入" if report["ok"] and not report.get("rows_rejected") else "需处理"
     body = json.dumps(report, ensure_ascii=False, indent=2, default=str)
     create_markdown_artifact(f"### 文件检查：{report['file']}（{verdict}）\n\n```json\n{body}\n```",

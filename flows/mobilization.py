@@ -8,8 +8,9 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from canbao.mobilization.duties import DUTY_KINDS, STATE_LABELS, Completion, read_completions
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.phase_params import Completions, ConfirmationFile, TargetScale
 from flows.run_config import run_config
 from tasks.mobilization import open_with_targets, record_duties, write_mobilization_files
@@ -20,15 +21,16 @@ __all__ = ["mobilization"]
 
 
 @flow(name="mobilization", flow_run_name="{campaign}-mobilization", log_prints=True)
+@reports_failure("参保动员")
 @holds_ledger
 def mobilization(
     campaign: CampaignName,
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     target_scale: TargetScale = 1.0,
     completions: Completions = [],  # noqa: B006 - Prefect reads the default for the UI form
-    confirmation_file: ConfirmationFile = None,
-    config_path: ConfigPath = None,
+    confirmation_file: ConfirmationFile = BLANK,
+    config_path: ConfigPath = BLANK,
 ) -> dict:
     """Set targets and the calendar (idempotent), record duties reported done, and write both workbooks."""
     c, ref = run_config(campaign, config_path)

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from flows.params import Blank, OptionalText
+
 __all__ = ["Completions", "ConfirmationFile", "Confirmations", "DutyDone", "SimulationOut", "SimulationScale",
            "SimulationSeed", "StepWeeks", "TargetScale", "TransferReceived", "labelled"]
 
@@ -34,7 +36,7 @@ class TransferReceived(BaseModel):
     amount: Annotated[Decimal | None, Field(title="到账金额（元）", description="填写时须与申请金额一致")] = None
 
 
-ConfirmationFile = Annotated[str | None, labelled(
+ConfirmationFile = Annotated[str | None, Blank, OptionalText, labelled(
     "确认文件",
     "Excel 或 CSV 文件路径：事项完成情况（事项编号、完成日期、说明）"
     "或银行到账回单（转账编号、到账日期、银行流水号、到账金额）")]
@@ -43,5 +45,5 @@ Completions = Annotated[list[DutyDone], labelled("已完成事项", "协调员�
 Confirmations = Annotated[list[TransferReceived], labelled("到账确认", "银行或财政确认到账的资金划转（可添加多项）")]
 SimulationScale = Annotated[float, labelled("模拟规模", "生成人口占配置人口的比例，如 0.02")]
 SimulationSeed = Annotated[int, labelled("随机种子", "相同种子生成相同的数据")]
-SimulationOut = Annotated[str | None, labelled("输出目录", "留空则为 out/simulate/<活动>")]
+SimulationOut = Annotated[str | None, Blank, OptionalText, labelled("输出目录", "留空则为 out/simulate/<活动>")]
 StepWeeks = Annotated[int, labelled("步长（周）", "每隔几周收一次文件、出一次周报；1 为每周")]

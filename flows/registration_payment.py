@@ -15,8 +15,10 @@ from pydantic import Field
 from canbao.exemptions.problems import ATTENTION
 from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
+from canbao.intake.selection import require_inbox, require_sources
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
 from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
@@ -32,19 +34,20 @@ def output_dir_for(campaign: str, output_dir: str | None) -> str:
 
 
 @flow(name="registration-payment", flow_run_name="{campaign}-registration-payment", log_prints=True)
+@reports_failure("参保登记与缴费导入")
 @holds_ledger
 def registration_payment(
     campaign: CampaignName,
     inbox: InboxDir = "demo/inbox",
     sources: Annotated[list[SourceName], Field(json_schema_extra={
         "title": "导入来源", "description": "收件箱中要导入的子目录（默认全部）"})] = list(INTAKE_ORDER),  # noqa: B006
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     move_processed: Annotated[bool, Field(json_schema_extra={
         "title": "导入后移入 processed/", "description": "已导入的文件移到收件箱的 processed/ 目录"})] = True,
     take_again: Annotated[bool, Field(json_schema_extra={
         "title": "重新导入相同文件", "description": "与已导入文件完全相同的文件仍作为新的导入（取代原导入）"})] = False,
-    config_path: ConfigPath = None,
+    config_path: ConfigPath = BLANK,
 ) -> Any:
     """Take in the inbox's new files, source by source, then match payments and reconcile the channels.
 
@@ -56,6 +59,8 @@ def registration_payment(
     day = as_of or clock_today()
     out = output_dir_for(campaign, output_dir)
     Path(out).mkdir(parents=True, exist_ok=True)
+    require_sources(sources)
+    require_inbox(Path(inbox), sources)
     prepare_ledger(ref)
     survey = scan(inbox, list(sources))
     files = survey.files

@@ -5,8 +5,10 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from canbao.reports.report_day import require_report_day
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.run_config import run_config
 from tasks.reports import posting_batches, reports_dir, write_town_postings
 from tasks.runtime import clock_today
@@ -15,14 +17,16 @@ __all__ = ["roster_posting"]
 
 
 @flow(name="roster-posting", flow_run_name="{campaign}-roster-posting", log_prints=True)
+@reports_failure("每月公示")
 @holds_ledger
-def roster_posting(campaign: CampaignName, as_of: AsOf = None, output_dir: OutputDir = None,
-                   config_path: ConfigPath = None) -> dict:
+def roster_posting(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: OutputDir = BLANK,
+                   config_path: ConfigPath = BLANK) -> dict:
     """Write one posting workbook (公示) per village, a task per town, and a table artifact of the counts."""
     c, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
+    require_report_day(c, day)
     if not c.reporting.monthly_posting:
-        get_run_logger().warning("%s: the notice asks for no monthly posting; writing it anyway", campaign)
+        get_run_logger().warning("%s：通知未要求每月公示，仍按要求生成公示名单", campaign)
     out = reports_dir(campaign, output_dir, "公示", f"{day:%Y-%m}")
     out.mkdir(parents=True, exist_ok=True)
     batches = posting_batches(ref, day)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from canbao.errors import InputError
 from canbao.policy.load import load_campaign
 from canbao.policy.model import Campaign
 
@@ -15,5 +16,6 @@ def run_config(campaign: str, config_path: str | None) -> tuple[Campaign, str]:
     the ledger key stays the config's `campaign.id`, which must be `campaign`."""
     c = load_campaign(config_path or campaign)
     if c.id != campaign:
-        raise ValueError(f"config {config_path} is campaign '{c.id}', not '{campaign}'")
+        raise InputError(f"配置文件 {config_path} 是活动 {c.id} 的配置，不是所选的活动 {campaign}："
+                         "请核对“配置文件路径”。")
     return c, config_path or campaign

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, get_run_logger
 
@@ -20,8 +20,9 @@ from canbao.policy.model import Campaign
 from canbao.simulate.confirm import write_duty_file
 from canbao.simulate.plan import Step, plan
 from flows.cleanup import cleanup
+from flows.failures import reports_failure
 from flows.mobilization import mobilization
-from flows.params import CampaignName, ConfigPath
+from flows.params import BLANK, Blank, CampaignName, ConfigPath, OptionalText, labelled
 from flows.phase_params import SimulationOut, SimulationScale, SimulationSeed, StepWeeks
 from flows.registration_payment import registration_payment
 from flows.run_config import run_config
@@ -95,7 +96,7 @@ def _run(step: Step, c: Campaign, path: str | None, scale: float, root: Path) ->
     try:
         return watch(campaigns=[campaign], as_of=day, send=False, config_path=path)
     except Exception as exc:  # the watch is another phase's flow: a failure there is logged, not fatal here
-        get_run_logger().warning("deadline watch failed on %s: %s", day, exc)
+        get_run_logger().warning("%s 的截止事项检查失败：%s", day, exc)
         return {"status": f"failed: {type(exc).__name__}"}
 
 
@@ -103,10 +104,15 @@ def _brief(result: Any) -> dict:
     return {k: v for k, v in result.items() if k in _KEEP} if isinstance(result, dict) else {}
 
 
+LedgerUrl = Annotated[str | None, Blank, OptionalText, labelled(
+    "台账数据库", "空台账的数据库地址；留空则在输出目录中新建 SQLite 文件")]
+
+
 @flow(name="simulate", flow_run_name="{campaign}-simulate", log_prints=True)
+@reports_failure("全程模拟")
 def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: SimulationSeed = 7,
-             out: SimulationOut = None, step_weeks: StepWeeks = 1, ledger: str | None = None,
-             config_path: ConfigPath = None) -> dict:
+             out: SimulationOut = BLANK, step_weeks: StepWeeks = 1, ledger: LedgerUrl = BLANK,
+             config_path: ConfigPath = BLANK) -> dict:
     """Generate a county, then run every phase's flow on its day; every report lands under `out/reports`.
 
     `step_weeks` > 1 delivers files and reports progress every that many weeks (quicker, coarser).
@@ -127,7 +133,7 @@ def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: Simula
                 result = _run(step, c, config_path, scale, root)
             log.append({"day": step.day.isoformat(), "action": step.action,
                         "seconds": round(time.perf_counter() - began, 2), **_brief(result)})
-            get_run_logger().info("%s %s: %s", step.day, step.action, log[-1])
+            get_run_logger().info("%s 模拟步骤 %s：%s", step.day, step.action, log[-1])
     summary = {"campaign": campaign, "config": ref, "scale": scale, "seed": seed, "step_weeks": step_weeks,
                "out": str(root),
                "steps": len(steps), "ledger": mask_url(ledger) if ledger else LEDGER_FILE,

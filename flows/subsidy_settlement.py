@@ -10,8 +10,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from canbao.money import fen, format_yuan, yuan
 from canbao.settlement.confirmations import read_bank_confirmations
 from canbao.settlement.transfer_ledger import Confirmation
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.phase_params import ConfirmationFile, Confirmations
 from flows.run_config import run_config
 from tasks.reports import reports_dir
@@ -37,14 +38,15 @@ def _markdown(campaign: str, day: str, totals: dict[str, int], reconciled: bool,
 
 
 @flow(name="subsidy-settlement", flow_run_name="{campaign}-subsidy-settlement", log_prints=True)
+@reports_failure("资助结算")
 @holds_ledger
 def subsidy_settlement(
     campaign: CampaignName,
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     confirmations: Confirmations = [],  # noqa: B006 - Prefect reads the default for the UI form
-    confirmation_file: ConfirmationFile = None,
-    config_path: ConfigPath = None,
+    confirmation_file: ConfirmationFile = BLANK,
+    config_path: ConfigPath = BLANK,
 ) -> dict:
     """Compute the statements, request the transfers the config asks for, record confirmations, write files."""
     _, ref = run_config(campaign, config_path)

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from prefect import flow
 from pydantic import Field
 
+from canbao.reports.report_day import require_report_day
+from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
-from flows.params import AsOf, CampaignName, ConfigPath, OutputDir
+from flows.params import BLANK, AsOf, Blank, CampaignName, ConfigPath, OptionalText, OutputDir
 from flows.run_config import run_config
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
 from tasks.runtime import clock_now, clock_today
@@ -22,25 +24,29 @@ def _labelled(title: str, description: str) -> Any:
                  json_schema_extra={"title": title, "description": description})
 
 
-Reproduce = Annotated[bool, _labelled("按快照重现", "不重新统计台账，按该日已保存的快照重新生成完全相同的报表")]
-SnapshotId = Annotated[str | None, _labelled("快照编号", "重现时用：快照的 SHA-256（可只填前12位）；留空取最新的")]
+Reproduce = Annotated[bool, _labelled(
+    "按快照重现", "不重新统计台账，按该日已保存的快照重新生成完全相同的报表")]
+SnapshotId = Annotated[str | None, Blank, OptionalText, _labelled(
+    "快照编号", "重现时用：快照的 SHA-256（可只填前12位）；留空取最新的")]
 
 
 @flow(name="weekly-report", flow_run_name="{campaign}-weekly-report", log_prints=True)
+@reports_failure("参保情况周报")
 @holds_ledger
 def weekly_report(
     campaign: CampaignName,
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     reproduce: Reproduce = False,
-    snapshot: SnapshotId = None,
-    config_path: ConfigPath = None,
+    snapshot: SnapshotId = BLANK,
+    config_path: ConfigPath = BLANK,
 ) -> dict:
     """Count every unit as of the day (the hour when it is today), keep the numbers, then draw every output."""
-    _, ref = run_config(campaign, config_path)
+    c, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
+    require_report_day(c, day)
     hour = clock_now().hour if day == clock_today() else 24
-    content = stored_weekly(campaign, day, snapshot) if reproduce else compute_weekly(ref, day, hour)
+    content = stored_weekly(campaign, day, snapshot or None) if reproduce else compute_weekly(ref, day, hour)
     out = reports_dir(campaign, output_dir, "weekly")
     out.mkdir(parents=True, exist_ok=True)
     files = write_weekly_files(content, str(out))

@@ -39,7 +39,7 @@ def cleanup_batches(campaign: str, as_of: date) -> dict[str, Any]:
     batches = [{"town": town, "units": [{"code": u, "name": names.get(u, u), "items": items[items["unit_code"] == u],
                                          "late": late[late["unit_code"] == u]} for u in units_of]}
                for town, units_of in sorted(by_town.items())]
-    get_run_logger().info("%s as of %s: %s; %d late payers", campaign, as_of,
+    get_run_logger().info("%s 截至 %s：%s；逾期未缴 %d 人", campaign, as_of,
                           items["item"].value_counts().to_dict(), len(late))
     return {"items": items, "late": late, "units": units, "batches": batches}
 

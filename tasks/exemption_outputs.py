@@ -38,7 +38,7 @@ def consolidate_exemptions(campaign: str, as_of: date) -> dict[str, Any]:
         changed = write_exemptions(conn, c, people, effective_moment(as_of), flow_run_id())
         payments = conn.execute(select(func.count()).select_from(Payment).where(Payment.campaign_id == c.id))
         has_payments = payments.scalar_one() > 0
-    get_run_logger().info("consolidated list: %d persons, %d exemption records changed", len(people), changed)
+    get_run_logger().info("汇总名单：%d 人，免缴记录变动 %d 条", len(people), changed)
     return {"persons": len(people), "changed": changed, "rematch": bool(changed and has_payments)}
 
 
@@ -64,7 +64,7 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         if people.empty:
-            get_run_logger().info("no approved exemption list yet: nothing to hand off")
+            get_run_logger().info("尚无已通过的名单：未生成交接文件")
             if top:
                 create_markdown_artifact("\n".join([*top, "（尚无已通过的名单，未生成交接文件。）", *bottom]),
                                          key=artifact_key(c.id, "handoff"), description="免缴对象名单交接")
@@ -99,8 +99,8 @@ def hand_off(campaign: str, as_of: date, out: str, attention: list[str] | None =
             "batch": batch["batch"], "persons": batch["persons"], "new_persons": batch["new_persons"],
             "paid_on_behalf_yuan": str(yuan(batch["paid_on_behalf_fen"])), "versions": batch["versions"],
             "as_of": as_of.isoformat()}, recipients=True))
-    get_run_logger().info("handed off %d persons (batch %s), %d files", len(persons),
-                          batch["batch"] if batch else "unchanged", len(files))
+    get_run_logger().info("已交接 %d 人（%s），文件 %d 个", len(persons),
+                          f"第{batch['batch']}批" if batch else "与上一批相同", len(files))
     return {"persons": len(persons), "batch": batch["batch"] if batch else None, "latest_batch": latest,
             "paid_on_behalf_fen": paid_fen, "unregistered": int((~persons["registered"]).sum()),
             "special_missing": None if missing is None else len(missing), "person_number_missing": numberless,

@@ -19,7 +19,8 @@ from canbao.exemptions.events import event_spec
 from canbao.exemptions.problems import agency_notice, problem_lines
 from canbao.exemptions.residents import resident_names
 from canbao.exemptions.review import review_stem, write_change_detail, write_returned_rows
-from canbao.exemptions.summary import agency_name, diff_markdown, rejection_markdown
+from canbao.exemptions.review_form import DECISION_LABELS
+from canbao.exemptions.summary import DECIDE_PROMPT, agency_name, change_counts, diff_markdown, rejection_markdown
 from canbao.exemptions.versions import record_delivery, same_delivery, version_diff
 from canbao.exemptions.workbooks import safe_name
 from canbao.formats.headers import normalize_header
@@ -31,6 +32,9 @@ from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 
 __all__ = ["artifact_key", "claim_review", "effective_moment", "pending_reviews", "receive_list", "record_decision",
            "scan_lists"]
+
+
+STATUS_LABELS = {status: label for label, status in DECISION_LABELS.items()}
 
 
 def effective_moment(day: date) -> datetime:
@@ -53,9 +57,9 @@ def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
     """The deliveries waiting in `inbox/exemption/<agency>/`."""
     deliveries, skipped = scan_deliveries(Path(inbox), load_campaign(campaign))
     logger = get_run_logger()
-    logger.info("%d agency deliveries waiting: %s", len(deliveries), ", ".join(d.agency for d in deliveries) or "-")
+    logger.info("收到 %d 个部门报送的名单：%s", len(deliveries), "、".join(d.agency for d in deliveries) or "无")
     for name in skipped:
-        logger.warning("left alone (not in a folder named after an agency that confirms a list): %s",
+        logger.warning("未处理（不在报送名单部门对应的文件夹中）：%s",
                        mask_ids_in(name))
     return deliveries
 
@@ -67,11 +71,11 @@ def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> 
     ignored = {n.file: unused for n in rows.notes
                if (unused := [h for h in n.ignored if normalize_header(h) not in NOT_DATA])}
     for p in problems:
-        logger.error("%s: %s", delivery.agency, "\n".join(problem_lines(p)))
+        logger.error("%s 的文件未能导入：%s", delivery.agency, "\n".join(problem_lines(p)))
     for file, columns in ignored.items():
-        logger.warning("%s %s: columns not used: %s", delivery.agency, file, "、".join(columns))
+        logger.warning("%s “%s”中未使用的列：%s", delivery.agency, file, "、".join(columns))
     for file, n in rows.undated.items():
-        logger.warning("%s %s: 纳入资助时间 unreadable on %d row(s), kept without it", delivery.agency, file, n)
+        logger.warning("%s “%s”中有 %d 行纳入资助时间无法识别，人员照常导入、该时间留空", delivery.agency, file, n)
     if problems:
         notice = agency_notice(c, delivery.agency, problems)
         stem = Path(out) / f"{safe_name(agency_name(c, delivery.agency))}_文件未能导入"
@@ -93,21 +97,23 @@ def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again
         got = record_delivery(conn, c.id, delivery, rows, effective_moment(as_of), flow_run_id(), again=again)
         repeated = None if got is not None else same_delivery(conn, c.id, delivery)
     if got is None:
-        get_run_logger().warning("%s: these files are identical to version %s, taken in before: not taken in "
-                                 "again (run with take_again to do so)", delivery.agency, repeated)
+        get_run_logger().warning("%s：这些文件与已导入的第%s版完全相同，未再次导入（如需导入，请勾选“重新导入相同文件”）",
+                                 delivery.agency, repeated)
         return {"agency": delivery.agency, "version": None, "repeated": repeated, **files}
     if len(rows.rejected):
         stem = review_stem(Path(out), c, got.agency, got.version)
         write_returned_rows(Path(f"{stem}_退回行.xlsx"), c, got.agency, rows.rejected)
     emit_event(**event_spec(c, "received", [got.agency], {"agency": got.agency, "version": got.version,
                                                            "base_version": got.base_version, **got.counts}))
-    get_run_logger().info("%s: version %d received, %s", got.agency, got.version, got.counts)
+    get_run_logger().info("%s：已收到第%d版，%s", got.agency, got.version, change_counts(got.counts))
     return {"agency": got.agency, "version": got.version, "counts": got.counts, **files}
 
 
 @task(name="pending-exemption-reviews", cache_policy=NO_CACHE, persist_result=False)
-def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
-    """Every list version awaiting a decision, with its diff markdown (masked) and change-detail workbook."""
+def pending_reviews(campaign: str, out: str, publish: bool = True) -> list[dict[str, Any]]:
+    """Every list version awaiting a decision, with its diff markdown (masked) and change-detail workbook.
+
+    `publish` creates each version's 待审核 artifact; a resumed run, which showed them before, passes False."""
     c = load_campaign(campaign)
     reviews = []
     with ledger_engine().connect() as conn:
@@ -117,12 +123,14 @@ def pending_reviews(campaign: str, out: str) -> list[dict[str, Any]]:
             stem = review_stem(Path(out), c, v["agency"], v["version"])
             book = write_change_detail(Path(f"{stem}_变动明细（内部）.xlsx"), c, diff, names)
             markdown = diff_markdown(c, v, diff, names, _shown(book))
-            title = f"免缴对象名单待审核：{agency_name(c, v['agency'])} 第{v['version']}版"
-            create_markdown_artifact(markdown, key=artifact_key(c.id, v["agency"], f"v{v['version']}"),
-                                     description=title)
+            if publish:
+                title = f"免缴对象名单待审核：{agency_name(c, v['agency'])} 第{v['version']}版"
+                create_markdown_artifact(f"{markdown}\n\n{DECIDE_PROMPT}",
+                                         key=artifact_key(c.id, v["agency"], f"v{v['version']}"), description=title)
             moved = any(v["diff"].get(k, 0) for k in ("new", "changed", "removed", "deceased"))
             reviews.append({"agency": v["agency"], "version": v["version"], "markdown": markdown,
-                            "persons": v["persons"], "unchanged": v["base_version"] is not None and not moved,
+                            "name": agency_name(c, v["agency"]), "persons": v["persons"],
+                            "unchanged": v["base_version"] is not None and not moved,
                             "base_version": v["base_version"]})
     return reviews
 
@@ -145,7 +153,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
     with ledger_engine().begin() as conn:
         done = decide(conn, c.id, agency, version, decision, effective_moment(as_of))
     if done is None:
-        get_run_logger().warning("%s version %d was decided or superseded meanwhile", agency, version)
+        get_run_logger().warning("%s第%d版已在其他运行中审核或已被新版本取代", agency, version)
         return None
     payload = {"agency": agency, "version": version, "status": done["status"], "excluded": done["excluded"]}
     if done["status"] == "rejected":
@@ -156,7 +164,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
         payload["reason"] = done["reason"]
     emit_event(**event_spec(c, "rejected" if done["status"] == "rejected" else "approved", [agency], payload))
     if done["unmatched"]:
-        get_run_logger().warning("exclusions that matched nobody on the list: %s", ", ".join(done["unmatched"]))
-    get_run_logger().info("%s version %d: %s", agency, version, done["status"])
+        get_run_logger().warning("以下剔除项在名单中找不到对应人员：%s", "、".join(done["unmatched"]))
+    get_run_logger().info("%s第%d版：%s", agency, version, STATUS_LABELS.get(done["status"], done["status"]))
     return done
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from canbao.formats.sources import source_title
 from canbao.intake.batch import intake_batch
 from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
 from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
@@ -30,8 +31,8 @@ def prepare_ledger(campaign_id: str) -> None:
 def scan(inbox: str, sources: list[str]) -> InboxSurvey:
     """The data files waiting in the inbox, and the entries left unread (hidden, unsupported, linked out)."""
     survey = survey_inbox(Path(inbox), sources)
-    get_run_logger().info("%d file(s) waiting in %s, %d refused, %d ignored", len(survey.files), inbox,
-                          sum(f.refusal is not None for f in survey.files), len(survey.ignored))
+    get_run_logger().info("收件箱 %s 中有 %d 个待导入文件，其中 %d 个无法读取，另有 %d 项未处理", inbox,
+                          len(survey.files), sum(f.refusal is not None for f in survey.files), len(survey.ignored))
     return survey
 
 
@@ -52,8 +53,9 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
                               again=known if take_again else ())
     repeated = [f.name for f in files if f.sha256 in known]
     skipped = 0 if take_again else len(repeated)
-    get_run_logger().info("%s: %d new file(s), %d already taken in%s; %d rows, %d accepted, %d rejected",
-                          source, result.files, len(repeated), " (taken again)" if take_again and repeated else "",
+    get_run_logger().info("%s：新文件 %d 个，已导入过 %d 个%s；读取 %d 行，接收 %d 行，退回 %d 行",
+                          source_title(source), result.files, len(repeated),
+                          "（已重新导入）" if take_again and repeated else "",
                           result.rows, result.accepted, len(result.rejected))
     return {"source": source, "files": result.files, "already_seen": skipped, "rows": result.rows,
             "accepted": result.accepted, "rejected": result.rejected, "bank_failed": result.skipped,
@@ -66,7 +68,7 @@ def match_and_settle(campaign_id: str, as_of: date | None = None):
     """Refresh the stored payment statuses and benefit starts from the state as of the day (default today)."""
     with ledger_engine().begin() as conn:
         settled = settle_campaign(conn, load_campaign(campaign_id), as_of or clock_today())
-    get_run_logger().info("payments changed: %d, benefit starts changed: %d", settled.payments_changed,
+    get_run_logger().info("缴费状态变动 %d 笔，待遇享受起始日变动 %d 人", settled.payments_changed,
                           settled.enrollments_changed)
     return settled
 

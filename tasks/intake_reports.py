@@ -11,6 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
+from canbao.formats.sources import channel_labels
 from canbao.intake.cash_limit import cash_limit_breaches
 from canbao.intake.inbox import INTAKE_ORDER, IgnoredFile
 from canbao.intake.matching import ANOMALY_OF_STATUS
@@ -20,6 +21,7 @@ from canbao.intake.settle import Settled
 from canbao.ledger.schema import CashDeposit, Unit
 from canbao.money import fen
 from canbao.policy.load import load_campaign
+from canbao.policy.model import Campaign
 from canbao.reports.intake_report import (
     error_workbooks,
     reconciliation_workbook,
@@ -35,6 +37,10 @@ def unit_names(campaign_id: str) -> dict[str, str]:
     """Unit code → name for a campaign, from the ledger."""
     with ledger_engine().connect() as conn:
         return dict(conn.execute(select(Unit.code, Unit.name).where(Unit.campaign_id == campaign_id)).all())
+
+
+def _channels(c: Campaign) -> dict[str, str]:
+    return channel_labels((ch.code, ch.name) for ch in c.channels)
 
 
 @task(name="reconcile-channels", cache_policy=NO_CACHE, persist_result=False)
@@ -61,7 +67,7 @@ def reconcile_channels(campaign: str, settled: Settled, output_dir: str, as_of: 
     flagged = pay[pay["status"] != "matched"]
     path = Path(output_dir) / f"{campaign_id}_缴费对账表（内部）.xlsx"
     reconciliation_workbook(path, f"{c.campaign.locality}{c.campaign.insurance_year}年度参保缴费对账表",
-                            table, cash, breaches, flagged, names)
+                            table, cash, breaches, flagged, names, _channels(c))
     return {"table": table, "cash": cash, "breaches": breaches, "workbook": str(path),
             "anomalies": {ANOMALY_OF_STATUS[s]: int(n) for s, n in pay["status"].value_counts().items()
                           if s in ANOMALY_OF_STATUS}}
@@ -100,7 +106,7 @@ def publish_intake(campaign: str, batches: list[dict], recon: dict, error_files:
                                 refused=rejected[rejected["source_row"] == 0] if len(rejected) else None,
                                 ignored=ignored or [], attention=attention or [], warnings=warnings or [])
     create_markdown_artifact(markdown, key=f"{campaign_id}-intake-summary", description="参保登记与缴费导入汇总")
-    create_table_artifact(unit_channel_records(recon["table"], unit_names(campaign_id)),
+    create_table_artifact(unit_channel_records(recon["table"], unit_names(campaign_id), _channels(c)),
                           key=f"{campaign_id}-intake-units", description="各单位、各渠道登记与缴费情况")
     return markdown
 

@@ -35,7 +35,7 @@ def open_with_targets(campaign: str, scale: float) -> pd.DataFrame:
         breakdown = target_breakdown(c, units, prior_counts(conn, c.id), scale)
         changed = store_targets(conn, c.id, breakdown)
         calendar = store_calendar(conn, c)
-    get_run_logger().info("%s: %d units (%d targets changed), %d calendar rows changed, method %s", campaign,
+    get_run_logger().info("%s：任务单位 %d 个（任务数变动 %d 个），工作日历变动 %d 条，分解方法 %s", campaign,
                           len(breakdown), changed, calendar, c.units.target_method)
     return breakdown
 
@@ -49,7 +49,7 @@ def record_duties(campaign: str, completions: list[Completion], source: str) -> 
     with ledger_engine().begin() as conn:
         unknown = record_completions(conn, c, completions, source, clock_now(), flow_run_id())
     if unknown:
-        get_run_logger().warning("not on the calendar: %s", ", ".join(unknown))
+        get_run_logger().warning("以下事项不在工作日历中：%s", "、".join(unknown))
     return unknown
 
 

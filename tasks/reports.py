@@ -13,6 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
+from canbao.errors import InputError
 from canbao.formats.protect import prepare_output
 from canbao.ledger.schema import Campaign as CampaignRow
 from canbao.policy.load import load_campaign
@@ -48,10 +49,10 @@ def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, An
     with ledger_engine().begin() as conn:
         row = conn.execute(select(CampaignRow.config_sha256).where(CampaignRow.id == c.id)).first()
         if row is None:
-            raise ValueError(f"{c.id} is not in the ledger yet: run the registration-payment flow first")
+            raise InputError(f"{c.id} 尚未导入台账：请先运行参保登记与缴费导入（registration-payment）")
         report = build_report(load_facts(conn, c.id), c, as_of, cutoff_hour)
         sha, content = save_snapshot(conn, report, config_sha256=row[0], now=clock_now(), flow_run_id=flow_run_id())
-    get_run_logger().info("%s as of %s: %d enrolled; snapshot %s", c.id, as_of,
+    get_run_logger().info("%s 截至 %s：已参保 %d 人；快照 %s", c.id, as_of,
                           int(report.county["enrolled"]), sha[:12])
     return content
 
@@ -77,7 +78,7 @@ def write_weekly_files(content: dict[str, Any], out: str) -> dict[str, str]:
     if chart.path is not None:
         files["进度图"] = chart.path
     else:
-        get_run_logger().warning("no CJK font: the progress chart is skipped (%s)", FONT_ENV)
+        get_run_logger().warning("未找到中文字体：未生成进度图（请安装中文字体或设置 %s）", FONT_ENV)
     markdown, text = Path(f"{stem}_进度通报（内部）.md"), Path(f"{stem}_进度通报（内部）.txt")
     prepare_output(markdown).write_text(bulletin_markdown(r), encoding="utf-8")  # 内部: owner-only
     # BOM: Word and Notepad read UTF-8

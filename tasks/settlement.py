@@ -33,9 +33,9 @@ def compute_statements(campaign: str, as_of: date) -> Statements:
     with ledger_engine().connect() as conn:
         statements = build_statements(c, load_settlement(conn, c, as_of), as_of)
     log = get_run_logger()
-    log.info("%s: %s", c.id, statements.totals())
+    log.info("%s 结算合计：%s", c.id, statements.totals())
     if not statements.reconciled:
-        log.warning("%s: the settlement does not reconcile (see 分类别核对 / 缴费资金核对)", campaign)
+        log.warning("%s：结算数据未能核平（见 分类别核对 / 缴费资金核对）", campaign)
     return statements
 
 
@@ -45,7 +45,7 @@ def request_transfers(campaign: str, statements: Statements, as_of: date) -> dic
     with ledger_engine().begin() as conn:
         stored = store_transfers(conn, campaign, statements.requests, as_of, clock_now(), flow_run_id())
     if stored.changed_after_confirmation:
-        get_run_logger().warning("amounts changed after confirmation: %s", stored.changed_after_confirmation)
+        get_run_logger().warning("以下拨付申请在确认到账后金额有变动：%s", stored.changed_after_confirmation)
     return {"changed": stored.changed, "withdrawn": stored.withdrawn,
             "changed_after_confirmation": stored.changed_after_confirmation}
 
@@ -58,7 +58,7 @@ def confirm_transfers(campaign: str, confirmations: list[Confirmation]) -> list[
     with ledger_engine().begin() as conn:
         refused = record_confirmations(conn, campaign, confirmations, clock_now(), flow_run_id())
     if refused:
-        get_run_logger().warning("refused confirmations: %s", refused)
+        get_run_logger().warning("以下到账确认未被接受：%s", refused)
     return refused
 
 

@@ -35,7 +35,7 @@ def fresh_county(campaign: str, scale: float, seed: int, out: str, weeks: int = 
     c = load_campaign(campaign)
     manifest = generate(c, scale, seed, root / "generated")
     deliveries = split_inbox(c, root / "generated" / "inbox", root / "deliveries", start_day(c), weeks)
-    get_run_logger().info("%s: %d people, %d files, %d deliveries", c.id, manifest.population,
+    get_run_logger().info("%s：模拟 %d 人，文件 %d 个，分 %d 次报送", c.id, manifest.population,
                           len(manifest.files), len(deliveries))
     return deliveries
 

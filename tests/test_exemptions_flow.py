@@ -142,16 +142,21 @@ def test_coordinator_approves_with_exclusions_then_rejects_through_pause_and_res
     thread, box = start_in_thread(tmp_path, approval_timeout_hours=1)
     flow_run = paused_run(since, thread, box)
     keyset = keyset_from_base_key(f"paused-{flow_run.state.state_details.pause_key}")
-    assert flow_run.state.state_details.pause_key == "civil-affairs-v1"
+    assert flow_run.state.state_details.pause_key == "review-civil-affairs-v1"
     with get_client(sync_client=True) as client:
         description = client.read_flow_run_input(flow_run.id, keyset["description"])
         schema = client.read_flow_run_input(flow_run.id, keyset["schema"])
         assert "第1版" in description and "新增 5 人" in description and not FULL_ID.search(description)
-        assert "审核结果" in schema and "剔除人员" in schema
-        refused = client.resume_flow_run(flow_run.id, run_input={"decision": "随便"})
-        assert refused.status.value == "REJECT"
+        assert "民政部门第1版：审核结果" in schema and "民政部门第1版：剔除人员" in schema
+        for refused in ({"decision_civil_affairs": "随便", "reviewer": "王科长"},  # not a choice
+                        {"reviewer": "王科长"},  # no decision: there is no default
+                        {"decision_civil_affairs": "通过"},  # no reviewer
+                        {"decision_civil_affairs": "通过", "reviewer": "  "}):  # a blank reviewer
+            answer = client.resume_flow_run(flow_run.id, run_input=refused)
+            assert answer.status.value == "REJECT", refused
         ok = client.resume_flow_run(flow_run.id, run_input={
-            "decision": "剔除部分人员后通过", "exclusions": [ids("A4")[0], "8"], "reviewer": "王科长"})
+            "decision_civil_affairs": "剔除部分人员后通过", "exclusions_civil_affairs": [ids("A4")[0], "8"],
+            "reviewer": "王科长"})
         assert ok.status.value == "ACCEPT"
     thread.join(60)
     assert "error" not in box, box.get("error")
@@ -164,7 +169,9 @@ def test_coordinator_approves_with_exclusions_then_rejects_through_pause_and_res
     thread, box = start_in_thread(tmp_path, approval_timeout_hours=1)
     flow_run = paused_run(since, thread, box)
     with get_client(sync_client=True) as client:
-        client.resume_flow_run(flow_run.id, run_input={"decision": "退回", "reason": "黄志刚已死亡，请核实"})
+        client.resume_flow_run(flow_run.id, run_input={"decision_civil_affairs": "退回",
+                                                       "reason_civil_affairs": "黄志刚已死亡，请核实",
+                                                       "reviewer": "王科长"})
         state = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id])))[0]
     thread.join(60)
     assert box["result"]["decided"][0]["status"] == "rejected", state
@@ -231,3 +238,51 @@ def test_an_unreadable_list_is_loud_then_mapped_in_config_and_taken_again(ledger
     assert taken.name == "Completed" and result["received"][0]["version"] == 2
     assert exemptions(ledger) == dict(zip(ids("A1", "A2"), ["dibao", "tekun"]))
     assert result["warnings"] == ["- 警告：民政部门“民政名单.xlsx”中未使用的列：家庭住址"]
+
+
+def test_one_form_decides_every_pending_list_and_the_coordinator_is_told(ledger: str, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: both agencies' lists in one form (a decision each, no default), the coordinator's channel told
+    once with the run's link, one 待审核 artifact per list."""
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from canbao.notify.outbox import read_outbox
+
+    outbox = tmp_path / "outbox.jsonl"
+    channels = tmp_path / "channels.yaml"
+    channels.write_text(f"notify:\n  default: [coordinator]\n  outbox: {outbox}\n  channels:\n"
+                        "    coordinator: {kind: dingtalk}\n", encoding="utf-8")
+    monkeypatch.setenv("CANBAO_CHANNELS", str(channels))
+    monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
+    write_list(tmp_path / "inbox", "civil_affairs", civil_v1())
+    write_list(tmp_path / "inbox", "disabled_federation", disabled_v1())
+    since = time.time()
+    thread, box = start_in_thread(tmp_path, approval_timeout_hours=1)
+    flow_run = paused_run(since, thread, box)
+    assert flow_run.state.state_details.pause_key == "review-civil-affairs-v1-disabled-federation-v1"
+    keyset = keyset_from_base_key(f"paused-{flow_run.state.state_details.pause_key}")
+    sent = read_outbox(outbox)
+    assert [m["subject"] for m in sent] == ["开江县免缴对象名单待审核：2份"]
+    assert f"/v2/runs/flow-run/{flow_run.id}" in sent[0]["body"]
+    # civil affairs: A1-A5 (A3 twice merged, the bad ID refused); the federation: A1, A2, A6
+    assert "民政部门第1版：5人" in sent[0]["body"] and "残联第1版：3人" in sent[0]["body"]
+    assert not FULL_ID.search(sent[0]["body"])
+    with get_client(sync_client=True) as client:
+        description = client.read_flow_run_input(flow_run.id, keyset["description"])
+        assert "民政部门 免缴对象名单 第1版" in description and "残联 免缴对象名单 第1版" in description
+        half = client.resume_flow_run(flow_run.id, run_input={"decision_civil_affairs": "通过", "reviewer": "王科长"})
+        assert half.status.value == "REJECT"  # the federation's list has no decision yet
+        ok = client.resume_flow_run(flow_run.id, run_input={
+            "decision_civil_affairs": "通过", "decision_disabled_federation": "退回",
+            "reason_disabled_federation": "缺残疾证号", "reviewer": "王科长"})
+        assert ok.status.value == "ACCEPT"
+    thread.join(60)
+    assert "error" not in box, box.get("error")
+    assert [(d["agency"], d["status"]) for d in box["result"]["decided"]] == [
+        ("civil_affairs", "approved"), ("disabled_federation", "rejected")]
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run.id])))
+    waiting = sorted(a.key for a in artifacts if (a.description or "").startswith("免缴对象名单待审核"))
+    assert waiting == ["kaijiang-2020-exemption-civil-affairs-v1", "kaijiang-2020-exemption-disabled-federation-v1"]
+    assert len(read_outbox(outbox)) == 1

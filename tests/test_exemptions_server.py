@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from exemption_data import CAMPAIGN, civil_v1, ids, write_list
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.deployments import run_deployment
 from prefect.input.run_input import keyset_from_base_key
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -150,15 +151,23 @@ def _ledger(ledger: str) -> tuple[list[tuple], dict[str, str]]:
 def test_deployment_run_suspends_for_approval_and_reruns_after_resume(server, tmp_path: Path) -> None:
     with suspended_run(server, tmp_path, "approval-api") as (client, run, ledger):
         details = run.state.state_details
-        assert details.pause_reschedule and details.pause_key == "civil-affairs-v1"
+        assert details.pause_reschedule and details.pause_key == "review-civil-affairs-v1"
         keyset = keyset_from_base_key(f"suspended-{details.pause_key}")
         assert "免缴对象名单 第1版" in client.read_flow_run_input(run.id, keyset["description"])
         assert _ledger(ledger)[0] == [(1, "received", 0, None)]  # persisted before the process ended
-        answer = client.resume_flow_run(run.id, run_input={"decision": "剔除部分人员后通过",
-                                                           "exclusions": [ids("A5")[0]], "reviewer": "王科长"})
+        no_reviewer = client.resume_flow_run(run.id, run_input={"decision_civil_affairs": "通过"})
+        assert no_reviewer.status.value == "REJECT"
+        answer = client.resume_flow_run(run.id, run_input={"decision_civil_affairs": "剔除部分人员后通过",
+                                                           "exclusions_civil_affairs": [ids("A5")[0]],
+                                                           "reviewer": "王科长"})
         assert answer.status.value == "ACCEPT"
         final = _completed(client, run.id)
         assert final.is_completed(), (tmp_path / "serve.log").read_text()[-3000:]
+        # the resumed run ran again from the top: the list's 待审核 artifact is still there once
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+        waiting = [a.key for a in artifacts if (a.description or "").startswith("免缴对象名单待审核")]
+        assert waiting == ["kaijiang-2020-exemption-civil-affairs-v1"]
     lists, exempt = _ledger(ledger)
     assert lists == [(1, "approved_with_exclusions", 1, "王科长")]
     assert exempt == dict(zip(ids("A1", "A2", "A3", "A4"), ["dibao", "tekun", "orphan", "dibao"]))
@@ -193,10 +202,13 @@ def test_coordinator_approves_a_list_in_the_ui(server, tmp_path: Path) -> None:
         page.get_by_role("menuitem", name="Resume").click()
         expect(page.get_by_role("heading", name="民政部门 免缴对象名单 第1版")).to_be_visible()
         shoot(page, "exemption-02-resume-diff.png")
-        page.get_by_role("button", name="Select 审核结果").click()
+        page.get_by_role("button", name="Resume", exact=True).click()  # nothing chosen: refused
+        expect(page.get_by_text("is a required property").first).to_be_visible()
+        assert client.read_flow_run(run.id).state.name == "Suspended"
+        page.get_by_role("button", name="Select 民政部门第1版：审核结果").click()
         page.get_by_role("option", name="剔除部分人员后通过").click()
-        page.get_by_role("button", name="Add item").click()
-        page.locator("label", has_text="剔除人员").locator("xpath=following::textarea[1]").fill("8")  # row 8: A5
+        page.get_by_role("button", name="Add item").click()  # then row 8: A5
+        page.locator("label", has_text="民政部门第1版：剔除人员").locator("xpath=following::textarea[1]").fill("8")
         page.locator("label", has_text="审核人").locator("xpath=following::textarea[1]").fill("王科长")
         page.get_by_role("button", name="Add item").scroll_into_view_if_needed()
         shoot(page, "exemption-03-resume-form.png")

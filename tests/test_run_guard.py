@@ -203,7 +203,7 @@ def test_the_registration_flow_waits_for_the_campaigns_slot(limits: tuple[str, s
     ensure_limits([campaign])
     upgrade(sqlite_url)
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
-    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "roster").mkdir(parents=True)  # an inbox (with a source folder) holding no file yet
     done: list[dict] = []
     run = threading.Thread(target=lambda: done.append(registration_payment(
         campaign=campaign, inbox=str(tmp_path / "inbox"), output_dir=str(tmp_path / "out"))))

@@ -12,14 +12,23 @@ from canbao.exemptions.diff import CHANGE_LABELS, CHANGES
 from canbao.identity import mask_id, mask_name
 from canbao.policy.model import Campaign
 
-__all__ = ["DETAIL_LIMIT", "agency_name", "diff_markdown", "rejection_markdown"]
+__all__ = ["DECIDE_PROMPT", "DETAIL_LIMIT", "agency_name", "change_counts", "diff_markdown", "rejection_markdown"]
 
 DETAIL_LIMIT = 30  # persons shown per change kind; the internal workbook has them all
+DECIDE_PROMPT = ("审核结果：**通过**；**退回**（填写原因，名单退回报送部门）；**剔除部分人员后通过**"
+                 "（填写身份证号码或行号）。在本运行页面点 ⋮ → Resume 填写审核意见。")
 
 
 def agency_name(c: Campaign, code: str) -> str:
     """The agency's Chinese name from the config (the code if it has none)."""
     return next((a.name for a in c.agencies if a.code == code), code)
+
+
+def change_counts(counts: Mapping[str, int]) -> str:
+    """A version's counts in words, e.g. `共7行：新增 5 人，…；名单内重复 1 行，格式错误 1 行`."""
+    changes = "，".join(f"{CHANGE_LABELS[k]} {counts.get(k, 0)} 人" for k in CHANGES)
+    return (f"共{counts.get('rows', 0)}行：{changes}；名单内重复 {counts.get('duplicates', 0)} 行，"
+            f"格式错误 {counts.get('rejected', 0)} 行")
 
 
 def _cell(value: Any) -> str:
@@ -59,8 +68,6 @@ def diff_markdown(c: Campaign, version: Mapping[str, Any], diff: pd.DataFrame, n
         f"- {base}：" + "，".join(f"{CHANGE_LABELS[k]} {counts.get(k, 0)} 人" for k in CHANGES),
         "",
         *_table(diff, names, labels, len(version["files"])),
-        "",
-        "请选择：**通过**；**退回**（填写原因，名单退回报送部门）；**剔除部分人员后通过**（填写身份证号码或行号）。",
     ]
     if workbook:
         lines.insert(5, f"- 完整变动明细（含完整身份证号码）：`{workbook}`")

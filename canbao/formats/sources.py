@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from canbao.formats.headers import HEADERS
 
-__all__ = ["SOURCES", "SourceSpec", "source_spec"]
+__all__ = ["SOURCES", "SourceSpec", "channel_labels", "source_spec", "source_title"]
 
 Kind = Literal["targets", "last_year", "roster", "payment", "deposit", "exemption", "deceased", "proof"]
 
@@ -107,3 +107,15 @@ def source_spec(source: str) -> SourceSpec:
         return SOURCES[source]
     except KeyError:
         raise KeyError(f"unknown source '{source}' (known: {', '.join(SOURCES)})") from None
+
+
+def source_title(code: str) -> str:
+    """An inbox source's Chinese name (the code when it is no source)."""
+    return SOURCES[code].title if code in SOURCES else code
+
+
+def channel_labels(channels: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Payment channel code → the short Chinese name the campaign gives it (its name before any parenthesis),
+    from (code, name) pairs such as a campaign's `channels`; codes it lacks fall back to `source_title`."""
+    named = {code: name.split("（")[0].strip() or name for code, name in channels}
+    return {code: named.get(code) or source_title(code) for code in {*SOURCES, *named}}

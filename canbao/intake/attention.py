@@ -11,15 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from canbao.exemptions.problems import problem_lines, unused_columns_line
-from canbao.formats.sources import SOURCES
+from canbao.formats.sources import source_title
 from canbao.identity import mask_ids_in
 
-__all__ = ["intake_attention_lines", "intake_warning_lines", "source_title"]
-
-
-def source_title(source: str) -> str:
-    """The Chinese name of an intake source (its code when it has none)."""
-    return SOURCES[source].title if source in SOURCES else source
+__all__ = ["intake_attention_lines", "intake_warning_lines"]
 
 
 def intake_attention_lines(batches: Sequence[Mapping[str, Any]]) -> list[str]:

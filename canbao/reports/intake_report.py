@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from canbao.formats.sources import SOURCES
+from canbao.formats.sources import source_title
 from canbao.formats.write import write_workbook
 from canbao.identity import mask_id, mask_ids_in
 from canbao.intake.inbox import IgnoredFile
@@ -36,7 +36,7 @@ def _book_name(key: str, rows: pd.DataFrame, unit_names: Mapping[str, str]) -> t
     if key in unit_names:
         return f"{_safe(key)}_{_safe(unit_names[key])}{_SUFFIX}", f"{unit_names[key]} 数据退回清单（内部）"
     first = rows.iloc[0]
-    title = SOURCES[first["source"]].title if first["source"] in SOURCES else str(first["source"])
+    title = source_title(str(first["source"]))
     return (f"文件{int(first['import_id'])}_{_safe(title)}{_SUFFIX}",
             f"{first['source_file']}（{title}）数据退回清单（内部）")
 
@@ -64,8 +64,9 @@ def error_workbooks(rejected: pd.DataFrame, unit_names: Mapping[str, str], out_d
     return paths
 
 
-def unit_channel_records(table: pd.DataFrame, unit_names: Mapping[str, str]) -> list[dict[str, object]]:
-    """The per unit and channel table with Chinese headers, amounts in yuan (for an artifact)."""
+def unit_channel_records(table: pd.DataFrame, unit_names: Mapping[str, str],
+                         channels: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+    """The per unit and channel table with Chinese headers, channel names (`channel_labels`), amounts in yuan."""
     flags = [c for c in table.columns if c in ("matched", "underpaid", "overpaid", "orphan", "duplicate")]
     names = {"matched": "金额相符", "underpaid": "少缴", "overpaid": "多缴", "orphan": "有缴费无登记",
              "duplicate": "重复缴费"}
@@ -73,7 +74,8 @@ def unit_channel_records(table: pd.DataFrame, unit_names: Mapping[str, str]) -> 
     for r in table.to_dict("records"):
         row = {UNIT_CHANNEL_HEADERS["unit_code"]: r["unit_code"],
                UNIT_CHANNEL_HEADERS["unit_name"]: unit_names.get(r["unit_code"], ""),
-               UNIT_CHANNEL_HEADERS["channel"]: r["channel"], UNIT_CHANNEL_HEADERS["registered"]: r["registered"],
+               UNIT_CHANNEL_HEADERS["channel"]: (channels or {}).get(r["channel"], r["channel"]),
+               UNIT_CHANNEL_HEADERS["registered"]: r["registered"],
                UNIT_CHANNEL_HEADERS["payments"]: r["payments"],
                UNIT_CHANNEL_HEADERS["paid_yuan"]: str(yuan(r["paid_fen"]))}
         rows.append(row | {names[f]: int(r[f]) for f in flags})
@@ -82,9 +84,9 @@ def unit_channel_records(table: pd.DataFrame, unit_names: Mapping[str, str]) -> 
 
 def reconciliation_workbook(path: Path, title: str, units: pd.DataFrame, cash: pd.DataFrame,
                             breaches: pd.DataFrame, flagged: pd.DataFrame,
-                            unit_names: Mapping[str, str]) -> Path:
+                            unit_names: Mapping[str, str], channels: Mapping[str, str] | None = None) -> Path:
     """The reconciliation workbook: per unit/channel, cash vs deposits, double-limit breaches, flagged payments."""
-    sheets = {"单位渠道汇总": pd.DataFrame(unit_channel_records(units, unit_names))}
+    sheets = {"单位渠道汇总": pd.DataFrame(unit_channel_records(units, unit_names, channels))}
     sheets["现金解缴差异"] = pd.DataFrame({
         "村（社区）": cash["unit_code"].map(lambda u: unit_names.get(u, u)) if len(cash) else [],
         "收款金额（元）": cash["receipts_fen"].map(lambda f: float(yuan(f))) if len(cash) else [],
@@ -115,12 +117,12 @@ def _file_sections(refused: pd.DataFrame, ignored: Sequence[IgnoredFile]) -> lis
     lines: list[str] = []
     if len(refused):
         lines += ["## ⚠ 整个文件被退回（未读取任何行）", "", "| 来源 | 文件 | 原因 | 说明 |", "|---|---|---|---|"]
-        lines += [f"| {SOURCES[r.source].title if r.source in SOURCES else r.source} | {mask_ids_in(r.source_file)} "
+        lines += [f"| {source_title(r.source)} | {mask_ids_in(r.source_file)} "
                   f"| {label(r.reason)} | {r.value} |" for r in refused.itertuples()]
         lines.append("")
     if ignored:
         lines += ["## 收件箱中未读取的文件", "", "| 来源 | 文件 | 原因 |", "|---|---|---|"]
-        lines += [f"| {SOURCES[x.source].title if x.source in SOURCES else x.source} | {x.name} | {label(x.reason)} |"
+        lines += [f"| {source_title(x.source)} | {x.name} | {label(x.reason)} |"
                   for x in ignored]
         lines.append("")
     return lines
