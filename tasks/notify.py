@@ -57,7 +57,7 @@ def deliver(channels: list[str], subject: str, body: str, key: AlertKey | None =
             with engine.begin() as conn:
                 record_alert(conn, key, owner, name, ok, detail, clock_now(), flow_run_id())
         results[name] = "sent" if ok else f"failed: {detail}"
-        logger.info("%s → %s: %s", subject[:40], name, results[name])
+        logger.info("“%s”→ 渠道 %s：%s", subject[:40], name, "已发送" if ok else f"发送失败：{detail}")
         if not ok:
             failed.append(f"{name}: {detail}")
     if failed:

@@ -47,10 +47,10 @@ def county_figures_task(campaign: str, config: str | None, ledger_env: str, as_o
         engine.dispose()
     log = get_run_logger()
     if facts.units.empty:
-        log.warning("%s is not in its ledger (%s): reported as missing", campaign, mask_url(engine.url))
+        log.warning("%s 尚未导入台账（%s）：按未上报列出", campaign, mask_url(engine.url))
         return None
     figures = county_figures(campaign_state(c, facts, as_of, known_by(as_of, cutoff_hour)))
-    log.info("%s (%s) as of %s: %d enrolled of target %s", campaign, figures.name, as_of, figures.enrolled,
+    log.info("%s（%s）截至 %s：已参保 %d 人，目标 %s 人", campaign, figures.name, as_of, figures.enrolled,
              figures.target)
     return figures.to_dict()
 

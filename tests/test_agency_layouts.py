@@ -226,6 +226,7 @@ def test_a_config_path_is_never_silently_ignored(tmp_path: Path, monkeypatch: py
 
     import flows.local_run
     import flows.simulate
+    from canbao.errors import InputError
     from flows.cli import _config_path, main
     from flows.run_config import run_config
 
@@ -238,7 +239,7 @@ def test_a_config_path_is_never_silently_ignored(tmp_path: Path, monkeypatch: py
     assert calls[0]["campaign"] == "kaijiang-2020" and calls[0]["config_path"] == str(mapped.resolve())
     c, ref = run_config("kaijiang-2020", str(mapped))
     assert ref == str(mapped) and "low_income_edge" in {e.code for e in c.exemptions}
-    with pytest.raises(ValueError, match="is campaign 'kaijiang-2020', not 'wujin-2020'"):
+    with pytest.raises(InputError, match="是活动 kaijiang-2020 的配置，不是所选的活动 wujin-2020"):
         run_config("wujin-2020", str(mapped))
 
 

@@ -16,7 +16,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LEVELS = {"debug", "info", "warning", "error", "exception", "critical"}
 # tasks/notify.py's delivery log ("sent", "already sent today") is being rewritten with the move to Apprise (issue 13,
 # item 7); it is checked here once that lands.
-PENDING = {"tasks/notify.py"}
+PENDING: set[str] = set()
 FLOWS = ["cleanup", "deadline_watch", "exemption_handoff", "formats_check", "mobilization", "notify",
          "registration_payment", "roster_posting", "simulate", "subsidy_settlement", "weekly_report"]
 
