@@ -1,0 +1,8 @@
+"""The live demo: a past campaign moved to the present by whole weeks, its files generated on that calendar."""
+
+from canbao.live.choice import live_weeks, registration_period, shifts_in_registration
+from canbao.live.config import MovedConfig, move_config, moved_years, write_moved
+from canbao.live.prepare import LiveDemo, prepare_live
+
+__all__ = ["LiveDemo", "MovedConfig", "live_weeks", "move_config", "moved_years", "prepare_live",
+           "registration_period", "shifts_in_registration", "write_moved"]
