@@ -8,6 +8,7 @@ from prefect.artifacts import create_table_artifact
 from canbao.policy.load import load_campaign
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
+from tasks.outputs import link_outputs
 from tasks.reports import posting_batches, reports_dir, write_town_postings
 from tasks.runtime import clock_today
 
@@ -28,5 +29,6 @@ def roster_posting(campaign: CampaignName, as_of: AsOf = None, output_dir: Outpu
     records = [r for f in futures for r in f.result()]
     key = f"{campaign}-posting-{day:%Y-%m}"
     create_table_artifact(records, key=key, description=f"{day:%Y年%m月}各村（社区）参保缴费公示名单")
+    link_outputs(campaign, out)
     return {"campaign": campaign, "as_of": day.isoformat(), "villages": len(records),
             "persons": sum(r["公示人数"] for r in records), "output_dir": str(out), "artifact": key}

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from flows.ledger_lock import holds_ledger
 from flows.params import AsOf, CampaignName, OutputDir
+from tasks.outputs import link_outputs
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
 from tasks.runtime import clock_now, clock_today
 
@@ -42,6 +43,7 @@ def weekly_report(
     out.mkdir(parents=True, exist_ok=True)
     files = write_weekly_files(content, str(out))
     key = publish_weekly(content, files)
+    link_outputs(campaign, out)
     county = next(u for u in content["units"] if u["level"] == "county")
     return {"campaign": campaign, "as_of": day.isoformat(), "cutoff_hour": content["cutoff_hour"],
             "enrolled": county["enrolled"], "target": county["target"], "artifact": key, "files": files}

@@ -14,8 +14,18 @@ from canbao.errors import CanbaoError
 from canbao.policy.checks import cross_check
 from canbao.policy.model import Campaign
 
-__all__ = ["CONFIG_DIR", "CONFIG_DIR_ENV", "ConfigError", "available_campaigns", "check_config", "config_file",
-           "SHIPPED_CONFIG_DIR", "load_campaign", "read_raw", "resolve"]
+__all__ = [
+    "CONFIG_DIR",
+    "CONFIG_DIR_ENV",
+    "SHIPPED_CONFIG_DIR",
+    "ConfigError",
+    "available_campaigns",
+    "check_config",
+    "config_file",
+    "load_campaign",
+    "read_raw",
+    "resolve",
+]
 
 CONFIG_DIR_ENV = "CANBAO_CONFIG_DIR"
 # `$CANBAO_CONFIG_DIR` replaces configs/ for a whole process tree: the live demo's worker reads the moved copies.
