@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stop what scripts/up.sh started, by the pid files in its state dir: the worker first, then the file service, the receiver and
-# the file service and the server. Each is a process-group leader: SIGINT to the group, then SIGTERM and SIGKILL after a timeout
+# Stop what scripts/up.sh started, by the pid files in its state dir: the worker first, then the file service,
+# the receiver and the server. Each is a process-group leader: SIGINT to the group, then SIGTERM and SIGKILL after a timeout
 # each (a worker may ignore SIGTERM). The Prefect database, logs and the ledger stay; `rm -rf .canbao` forgets the server's state.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

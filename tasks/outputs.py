@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from datetime import datetime
 from pathlib import Path
+from uuid import UUID
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_link_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
-from canbao.outputs import download_url, output_root
+from canbao.outputs import FILES_URL_ENV, download_url, output_root
 
 __all__ = ["link_outputs"]
 
@@ -25,20 +27,40 @@ def _key(campaign: str, relative: str) -> str:
     return f"{campaign}-file-{kind}"
 
 
+def _run_started() -> float:
+    """When the flow run started (epoch seconds); 0 outside a run (every file counts)."""
+    if flow_run.id is None:
+        return 0.0
+    with get_client(sync_client=True) as client:
+        started = client.read_flow_run(UUID(flow_run.id)).start_time
+    return started.timestamp() - 1 if started else 0.0  # a second's slack for file systems' coarse clocks
+
+
 @task(name="link-outputs", cache_policy=NO_CACHE, persist_result=False)
 def link_outputs(campaign: str, out: str | Path) -> list[str]:
-    """A link artifact per file under `out` written since the run started; the addresses linked."""
-    started: datetime | None = flow_run.start_time
-    since = started.timestamp() if started else 0.0
+    """Every file under `out` written since the run started, downloadable from the run page: one list of links
+    (`<campaign>-<flow>-files`) and a link artifact per file at the top of `out` (the main workbooks); the
+    addresses linked."""
     root, logger = output_root(), get_run_logger()
-    links = []
-    for path in sorted(p for p in Path(out).rglob("*") if p.is_file() and p.stat().st_mtime >= since):
+    if not os.environ.get(FILES_URL_ENV):
+        logger.info("未配置文件服务（%s）：输出文件在 %s，未生成下载链接", FILES_URL_ENV, out)
+        return []
+    since, top = _run_started(), Path(out).resolve()
+    rows, links = [], []
+    for path in sorted(p for p in top.rglob("*") if p.is_file() and p.stat().st_mtime >= since):
         url = download_url(path, root)
         if url is None:
-            logger.info("输出文件 %s 不在文件服务目录 %s 下（或未配置 CANBAO_FILES_URL），未生成下载链接", path, root)
+            logger.info("输出文件 %s 不在文件服务目录 %s 下，无下载链接", path, root)
             continue
-        relative = path.resolve().relative_to(root).as_posix()
-        create_link_artifact(url, link_text=path.name, key=_key(campaign, relative),
-                             description=f"输出文件（点击下载）：{relative}")
+        relative = path.relative_to(root).as_posix()
+        rows.append(f"| [{path.relative_to(top).as_posix()}]({url}) | {path.stat().st_size / 1024:,.1f} KB |")
+        if path.parent == top:
+            create_link_artifact(url, link_text=path.name, key=_key(campaign, relative),
+                                 description=f"输出文件（点击下载）：{relative}")
         links.append(url)
+    if rows:
+        flow = (flow_run.flow_name or "run").replace("_", "-")
+        head = [f"# 输出文件（{len(rows)}个，点击下载）", "", "| 文件 | 大小 |", "|---|---:|"]
+        create_markdown_artifact("\n".join([*head, *rows]), key=f"{campaign}-{flow}-files",
+                                 description=f"本次运行写出的文件，位于 {top}")
     return links
