@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from dateutil.rrule import rrulestr
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     DeploymentFilter,
@@ -14,10 +15,11 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import DeploymentSchedule, StateType
+from prefect.client.schemas.schedules import RRuleSchedule
 from prefect.client.schemas.sorting import FlowRunSort
 
-from canbao.clock import SHANGHAI
+from canbao.clock import SHANGHAI, wall_now
 
 __all__ = ["deployment_lines", "main"]
 
@@ -34,11 +36,19 @@ async def deployment_lines(ui: str) -> list[str]:
                     type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
                 sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
             when = runs[0].expected_start_time if runs and runs[0].expected_start_time else None
-            scheduled = any(s.active for s in d.schedules or [])
-            nxt = (f"下次 {when.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if when
-                   else "定时（运行稍后排出）" if scheduled else "按需运行")
-            lines.append(f"    {flows.get(d.flow_id, '?')}/{d.name:<34} {nxt:<22} {ui}/deployments/deployment/{d.id}")
+            nxt = f"下次 {when.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if when else _unscheduled(d.schedules or [])
+            lines += [f"  - {flows.get(d.flow_id, '?')}/{d.name}: {nxt}", f"      {ui}/deployments/deployment/{d.id}"]
     return lines
+
+
+def _unscheduled(schedules: list[DeploymentSchedule]) -> str:
+    """Why a deployment has no scheduled run yet: on demand, its calendar is over, or the scheduler is due."""
+    rules = [s.schedule for s in schedules if s.active]
+    if not rules:
+        return "按需运行"
+    local_now = wall_now().replace(tzinfo=None)
+    ahead = [r for r in rules if not isinstance(r, RRuleSchedule) or rrulestr(r.rrule).after(local_now)]
+    return "定时（调度器稍后排出运行）" if ahead else "日程已结束（活动日历在过去）"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
