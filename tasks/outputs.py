@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -18,13 +17,16 @@ from canbao.outputs import FILES_URL_ENV, download_url, output_root
 
 __all__ = ["link_outputs"]
 
-_DATES = re.compile(r"\d{4}-?\d{2}-?\d{2}(T\d+)?")
 
-
-def _key(campaign: str, relative: str) -> str:
-    """One key per kind of file (dates left out), so each run's file is a new version of the same artifact."""
-    kind = hashlib.sha1(_DATES.sub("", relative).encode()).hexdigest()[:10]
-    return f"{campaign}-file-{kind}"
+def _key(campaign: str, flow: str, path: Path, taken: set[str]) -> str:
+    """`<campaign>-<flow>-<extension>` (then -2, -3…): each run's workbook a new version of the same key."""
+    base = f"{campaign}-{flow}-{path.suffix.lstrip('.').lower() or 'file'}"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    taken.add(key)
+    return key
 
 
 def _run_started() -> float:
@@ -46,7 +48,8 @@ def link_outputs(campaign: str, out: str | Path) -> list[str]:
         logger.info("未配置文件服务（%s）：输出文件在 %s，未生成下载链接", FILES_URL_ENV, out)
         return []
     since, top = _run_started(), Path(out).resolve()
-    rows, links = [], []
+    flow = re.sub(r"[^a-z0-9-]+", "-", (flow_run.flow_name or "run").lower())
+    rows, links, keys = [], [], set[str]()
     for path in sorted(p for p in top.rglob("*") if p.is_file() and p.stat().st_mtime >= since):
         url = download_url(path, root)
         if url is None:
@@ -55,12 +58,11 @@ def link_outputs(campaign: str, out: str | Path) -> list[str]:
         relative = path.relative_to(root).as_posix()
         rows.append(f"| [{path.relative_to(top).as_posix()}]({url}) | {path.stat().st_size / 1024:,.1f} KB |")
         if path.parent == top:
-            create_link_artifact(url, link_text=path.name, key=_key(campaign, relative),
-                                 description=f"输出文件（点击下载）：{relative}")
+            create_link_artifact(url, link_text=path.name, key=_key(campaign, flow, path, keys),
+                                 description=f"下载 {path.name}（{relative}）")
         links.append(url)
     if rows:
-        flow = (flow_run.flow_name or "run").replace("_", "-")
         head = [f"# 输出文件（{len(rows)}个，点击下载）", "", "| 文件 | 大小 |", "|---|---:|"]
         create_markdown_artifact("\n".join([*head, *rows]), key=f"{campaign}-{flow}-files",
-                                 description=f"本次运行写出的文件，位于 {top}")
+                                 description=f"本次运行写出的{len(rows)}个文件（点击查看并下载），位于 {top}")
     return links
