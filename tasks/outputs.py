@@ -1,4 +1,4 @@
-"""Link every file a run wrote in its output folder from the run page (link artifacts to the file service)."""
+"""On the run page: every file a run wrote (links to the file service), and tables split to fit the UI."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pathlib import Path
 from uuid import UUID
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
-from canbao.outputs import FILES_URL_ENV, download_url, output_root
+from canbao.outputs import FILES_URL_ENV, column_groups, download_url, output_root
 
-__all__ = ["link_outputs"]
+__all__ = ["link_outputs", "publish_table"]
 
 
 def _key(campaign: str, flow: str, path: Path, taken: set[str]) -> str:
@@ -66,3 +66,14 @@ def link_outputs(campaign: str, out: str | Path) -> list[str]:
         create_markdown_artifact("\n".join([*head, *rows]), key=f"{campaign}-{flow}-files",
                                  description=f"本次运行写出的{len(rows)}个文件（点击查看并下载），位于 {top}")
     return links
+
+
+def publish_table(records: list[dict[str, object]], key: str, description: str, keep: int = 1) -> list[str]:
+    """A table artifact `key`, split into `key`, `key-2`… (each repeating the first `keep` label columns) when
+    it is too wide for the run page; the keys created."""
+    groups = column_groups(records, keep)
+    keys = [key if i == 0 else f"{key}-{i + 1}" for i in range(len(groups))]
+    for i, (part, part_key) in enumerate(zip(groups, keys, strict=True)):
+        note = "" if len(groups) == 1 else f"（{i + 1}/{len(groups)}）"
+        create_table_artifact(part, key=part_key, description=f"{description}{note}")
+    return keys

@@ -61,11 +61,21 @@ def shoot(page, name: str) -> None:
 
 
 def login(page, stack: Stack) -> None:
-    """Open the UI (V2) and log in: the API is protected, the UI asks first."""
+    """Open the UI (V2), log in (the API is protected, the UI asks first) and open Deployments; once more if
+    the list stays loading (the UI does not retry a request refused while SQLite is busy)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    stack.wait_quiet()
     page.goto(stack.ui_url)
     page.get_by_placeholder("admin:pass").fill(":".join(AUTH))
     page.get_by_role("button", name="Login").click()
     page.get_by_role("link", name="Deployments").click()
+    search = page.get_by_placeholder("Search deployments")
+    try:
+        search.wait_for(timeout=20_000)
+    except PlaywrightTimeout:
+        page.reload()
+        search.wait_for()
 
 
 def test_coordinator_starts_registration_from_the_form(stack: Stack, page) -> None:
@@ -74,7 +84,7 @@ def test_coordinator_starts_registration_from_the_form(stack: Stack, page) -> No
 
     inbox = stack.fresh_inbox("inbox-ui")
     login(page, stack)
-    expect(page.get_by_text("At 08:30 AM")).to_be_visible()  # the daily deadline watch's schedule
+    expect(page.get_by_text("At 08:30 AM").first).to_be_visible()  # the daily deadline watch's schedule
     shoot(page, "01-deployments.png")
 
     # 18 deployments: the list pages by 10, so find it by name as a coordinator would
