@@ -77,6 +77,7 @@ trap 'log "failed; stopping what was started"; "$ROOT/scripts/down.sh" >&2 || tr
 
 export PREFECT_HOME="$STATE/prefect"
 export PREFECT_API_URL="http://127.0.0.1:$PORT/api"
+export PREFECT_UI_URL="http://127.0.0.1:$PORT/v2"  # links Prefect prints ("View at …") open the V2 UI
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export CANBAO_DATABASE_URL=${CANBAO_DATABASE_URL:-sqlite:///$ROOT/data/canbao.db}
 export CANBAO_OUTPUT_DIR=${CANBAO_OUTPUT_DIR:-$ROOT/out}
@@ -131,7 +132,7 @@ start_bg worker "$BIN/prefect" worker start --pool "$POOL" --name canbao-worker 
 wait_for "the worker" 60 worker_ready
 
 {
-    echo "export PREFECT_HOME='$PREFECT_HOME' PREFECT_API_URL='$PREFECT_API_URL'"
+    echo "export PREFECT_HOME='$PREFECT_HOME' PREFECT_API_URL='$PREFECT_API_URL' PREFECT_UI_URL='$PREFECT_UI_URL'"
     echo "export CANBAO_DATABASE_URL='$CANBAO_DATABASE_URL' CANBAO_CHANNELS='$CANBAO_CHANNELS'"
     echo "export CANBAO_OUTPUT_DIR='$CANBAO_OUTPUT_DIR' CANBAO_FILES_URL='$CANBAO_FILES_URL'"
     [ -n "${CANBAO_CONFIG_DIR:-}" ] && echo "export CANBAO_CONFIG_DIR='$CANBAO_CONFIG_DIR'"
@@ -140,7 +141,7 @@ wait_for "the worker" 60 worker_ready
 } >"$STATE/env"
 messages="channels of $CANBAO_CHANNELS"
 [ -n "${CANBAO_RECEIVER_URL:-}" ] && messages="$STATE/outbox.jsonl (demo channels: a local receiver)"
-UI="http://127.0.0.1:$PORT/v2"
+UI=$PREFECT_UI_URL
 live="none (CANBAO_DEMO=0)"
 [ -n "${CANBAO_CONFIG_DIR:-}" ] && live="$DEMO moved to run now: $STATE/live/configs/$DEMO.yaml, inbox $STATE/live/$DEMO/inbox"
 {
