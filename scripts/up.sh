@@ -77,7 +77,6 @@ trap 'log "failed; stopping what was started"; "$ROOT/scripts/down.sh" >&2 || tr
 
 export PREFECT_HOME="$STATE/prefect"
 export PREFECT_API_URL="http://127.0.0.1:$PORT/api"
-export PREFECT_UI_URL="http://127.0.0.1:$PORT/v2"  # links Prefect prints ("View at …") open the V2 UI
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export CANBAO_DATABASE_URL=${CANBAO_DATABASE_URL:-sqlite:///$ROOT/data/canbao.db}
 export CANBAO_OUTPUT_DIR=${CANBAO_OUTPUT_DIR:-$ROOT/out}
@@ -96,6 +95,7 @@ log "Prefect server on 127.0.0.1:$PORT (SQLite in $PREFECT_HOME)"
 export PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE=prefect.server.concurrency.lease_storage.filesystem
 start_bg server "$BIN/prefect" server start --host 127.0.0.1 --port "$PORT"
 wait_for "the Prefect server" 90 healthy "$PREFECT_API_URL/health"
+export PREFECT_UI_URL="http://127.0.0.1:$PORT/v2"  # links Prefect prints ("View at …") open the V2 UI
 
 if [ -z "${CANBAO_CHANNELS:-}" ]; then
     rport=$(free_port)
