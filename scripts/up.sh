@@ -12,7 +12,8 @@
 #   CANBAO_PREFECT_PORT              the server's port on 127.0.0.1 (default 4200)
 #   PREFECT_SERVER_API_AUTH_STRING   "user:password": protect the API; worker and CLI get PREFECT_API_AUTH_STRING
 #   CANBAO_CHANNELS                  channels file (default: configs/notify/channels-demo.yaml + a local receiver)
-#   CANBAO_DATABASE_URL              the ledger (default sqlite:///<repo>/data/canbao.db)
+#   CANBAO_DATABASE_URL              the ledger (default: <state dir>/ledger.db with the live demo, else
+#                                    sqlite:///<repo>/data/canbao.db)
 #   CANBAO_CLOCK                     pin the flows' clock, e.g. 2019-12-02T08:30 to replay a past campaign
 #   CANBAO_DEMO=0                    no live demo (deployments stay as prefect.yaml declares them)
 #   CANBAO_OUTPUT_DIR                where runs write their files, served by the file service (default out/)
@@ -78,7 +79,10 @@ trap 'log "failed; stopping what was started"; "$ROOT/scripts/down.sh" >&2 || tr
 export PREFECT_HOME="$STATE/prefect"
 export PREFECT_API_URL="http://127.0.0.1:$PORT/api"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
-export CANBAO_DATABASE_URL=${CANBAO_DATABASE_URL:-sqlite:///$ROOT/data/canbao.db}
+# The live demo keeps its ledger in the state dir (rm -rf the state dir starts it over); without it, data/.
+default_ledger="sqlite:///$ROOT/data/canbao.db"
+[ "${CANBAO_DEMO:-1}" != "0" ] && default_ledger="sqlite:///$STATE/ledger.db"
+export CANBAO_DATABASE_URL=${CANBAO_DATABASE_URL:-$default_ledger}
 export CANBAO_OUTPUT_DIR=${CANBAO_OUTPUT_DIR:-$ROOT/out}
 mkdir -p "$CANBAO_OUTPUT_DIR"
 CANBAO_OUTPUT_DIR=$(cd "$CANBAO_OUTPUT_DIR" && pwd)
