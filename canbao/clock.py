@@ -6,7 +6,7 @@ import os
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["CLOCK_ENV", "SHANGHAI", "now", "today"]
+__all__ = ["CLOCK_ENV", "SHANGHAI", "now", "today", "wall_now"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLOCK_ENV = "CANBAO_CLOCK"
@@ -24,3 +24,8 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in Asia/Shanghai (see `now`)."""
     return now().date()
+
+
+def wall_now() -> datetime:
+    """The real time in Asia/Shanghai even when `CANBAO_CLOCK` pins `now`: what Prefect's scheduler runs on."""
+    return datetime.now(SHANGHAI)

@@ -11,6 +11,7 @@ from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.run_config import run_config
 from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
 from tasks.intake import match_and_settle
+from tasks.outputs import link_outputs
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
 
@@ -34,6 +35,7 @@ def cleanup(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: OutputDir =
     summary, records = write_cleanup_summary(ref, lists, day, str(out))
     create_table_artifact(records, key=f"{campaign}-cleanup-{day.isoformat()}",
                           description=f"扫尾汇总（截至{day.isoformat()}）：各单位待办人数与今日应缴金额")
+    link_outputs(campaign, out)
     items = lists["items"]
     return {"campaign": campaign, "as_of": day.isoformat(), "items": items["item"].value_counts().to_dict(),
             "due_now_fen": int(items["due_now_fen"].fillna(0).sum()), "late_payers": len(lists["late"]),

@@ -155,7 +155,31 @@ def _demo(args: argparse.Namespace) -> Any:
     return {"demo": str(root), "manifest": str(root / "manifest.json"), **summary}
 
 
+def _live_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--campaign", default="kaijiang-2020", help="config stem in configs/ to replay as running now")
+    p.add_argument("--dir", required=True, help="where the moved configs and the county's files go")
+    p.add_argument("--scale", type=float, default=0.01)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-server", action="store_true", help="only write the files (no deployment updates)")
+
+
+def _live(args: argparse.Namespace) -> Any:
+    from dataclasses import asdict
+
+    from canbao.clock import today
+    from canbao.live import prepare_live
+
+    demo = prepare_live(args.campaign, Path(args.dir), today(), args.scale, args.seed)
+    if args.no_server:
+        return asdict(demo)
+    from flows.live_demo import apply_live_demo
+
+    return asdict(demo) | apply_live_demo(demo)
+
+
 FLOW_COMMANDS = [
+    Command(("live",), "replay a campaign as running now: its config moved by whole weeks, a county generated on "
+            "it, its deployments pointed at them, one deadline watch started", _live_args, _live),
     Command(("demo",), "generate a demo county (once) and run the registration-and-payment flow on it",
             _demo_args, _demo),
     Command(("run", "registration"), "run the registration-and-payment flow locally", _registration_args,

@@ -22,6 +22,7 @@ from tasks.exemption_attention import notify_coordinator
 from tasks.exemption_outputs import consolidate_exemptions, hand_off
 from tasks.exemptions import pending_reviews, receive_list, record_decision, scan_lists
 from tasks.intake import archive_files, match_and_settle, prepare_ledger
+from tasks.outputs import link_outputs
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
 
@@ -107,6 +108,7 @@ def exemption_handoff(
         if consolidated["rematch"]:
             match_and_settle(ref, day)
         handoff = hand_off(ref, day, str(out), attention, warnings)
+    link_outputs(campaign, out)
     result = {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,
               "exemption_persons": consolidated["persons"], "exemptions_changed": consolidated["changed"],
               "handoff": handoff, "output_dir": str(out), "attention": attention, "warnings": warnings,

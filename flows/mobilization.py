@@ -14,6 +14,7 @@ from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.phase_params import Completions, ConfirmationFile, TargetScale
 from flows.run_config import run_config
 from tasks.mobilization import open_with_targets, record_duties, write_mobilization_files
+from tasks.outputs import link_outputs
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
 
@@ -47,6 +48,7 @@ def mobilization(
         [{"事项": d["name"], "责任单位": d["owner_name"], "截止日期": str(d["due_on"]),
           "状态": STATE_LABELS[d["state"]], "完成日期": str(d["completed_on"] or "")} for d in duties],
         key=f"{campaign}-mobilization-duties", description=f"动员阶段工作事项（截至{day.isoformat()}）")
+    link_outputs(campaign, out)
     county = breakdown[breakdown["level"] == "county"]
     return {"campaign": campaign, "as_of": day.isoformat(), "units": len(breakdown),
             "target": int(county["target"].iat[0]) if len(county) else None,

@@ -23,6 +23,7 @@ from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
+from tasks.outputs import link_outputs
 from tasks.runtime import clock_today
 
 __all__ = ["registration_payment"]
@@ -88,6 +89,7 @@ def registration_payment(
         "ignored_files": len(survey.ignored), "attention": attention, "warnings": warnings,
         "repeated": [{"source": b["source"], "file": f} for b in batches for f in b["repeated"]],
     }
+    link_outputs(campaign, out)
     if warnings:
         get_run_logger().warning("未使用的列：\n%s", "\n".join(warnings))
     if not attention:

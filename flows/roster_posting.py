@@ -10,6 +10,7 @@ from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.run_config import run_config
+from tasks.outputs import link_outputs
 from tasks.reports import posting_batches, reports_dir, write_town_postings
 from tasks.runtime import clock_today
 
@@ -34,5 +35,6 @@ def roster_posting(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: Outp
     records = [r for f in futures for r in f.result()]
     key = f"{campaign}-posting-{day:%Y-%m}"
     create_table_artifact(records, key=key, description=f"{day:%Y年%m月}各村（社区）参保缴费公示名单")
+    link_outputs(campaign, out)
     return {"campaign": campaign, "as_of": day.isoformat(), "villages": len(records),
             "persons": sum(r["公示人数"] for r in records), "output_dir": str(out), "artifact": key}

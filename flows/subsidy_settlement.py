@@ -15,6 +15,7 @@ from flows.ledger_lock import holds_ledger
 from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.phase_params import ConfirmationFile, Confirmations
 from flows.run_config import run_config
+from tasks.outputs import link_outputs
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
 from tasks.settlement import compute_statements, confirm_transfers, request_transfers, write_settlement_files
@@ -65,6 +66,7 @@ def subsidy_settlement(
     totals = statements.totals()
     create_markdown_artifact(_markdown(campaign, day.isoformat(), totals, statements.reconciled, written["states"]),
                              key=f"{campaign}-settlement", description="财政补助结算汇总")
+    link_outputs(campaign, out)
     if written["transfers"]:
         create_table_artifact(written["transfers"], key=f"{campaign}-fiscal-transfers",
                               description="资金划转申请与到账")

@@ -12,6 +12,7 @@ from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import BLANK, AsOf, Blank, CampaignName, ConfigPath, OptionalText, OutputDir
 from flows.run_config import run_config
+from tasks.outputs import link_outputs
 from tasks.reports import compute_weekly, publish_weekly, reports_dir, stored_weekly, write_weekly_files
 from tasks.runtime import clock_now, clock_today
 
@@ -51,6 +52,7 @@ def weekly_report(
     out.mkdir(parents=True, exist_ok=True)
     files = write_weekly_files(content, str(out))
     key = publish_weekly(content, files)
+    link_outputs(campaign, out)
     county = next(u for u in content["units"] if u["level"] == "county")
     return {"campaign": campaign, "as_of": day.isoformat(), "cutoff_hour": content["cutoff_hour"],
             "enrolled": county["enrolled"], "target": county["target"], "artifact": key, "files": files}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stop what scripts/up.sh started, by the pid files in its state dir: the worker first, then the receiver and
-# the server. Each is a process-group leader: SIGINT to the group, then SIGTERM and SIGKILL after a timeout
+# Stop what scripts/up.sh started, by the pid files in its state dir: the worker first, then the file service,
+# the receiver and the server. Each is a process-group leader: SIGINT to the group, then SIGTERM and SIGKILL after a timeout
 # each (a worker may ignore SIGTERM). The Prefect database, logs and the ledger stay; `rm -rf .canbao` forgets the server's state.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +31,7 @@ stop() {
     rm -f "$file"
 }
 
-for name in worker receiver server; do
+for name in worker files receiver server; do
     stop "$name"
 done
 rm -f "$STATE/summary.txt"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
@@ -28,6 +28,7 @@ from canbao.reports.intake_report import (
     summary_markdown,
     unit_channel_records,
 )
+from tasks.outputs import publish_table
 from tasks.runtime import ledger_engine
 
 __all__ = ["publish_intake", "reconcile_channels", "unit_names", "write_error_workbooks"]
@@ -106,8 +107,8 @@ def publish_intake(campaign: str, batches: list[dict], recon: dict, error_files:
                                 refused=rejected[rejected["source_row"] == 0] if len(rejected) else None,
                                 ignored=ignored or [], attention=attention or [], warnings=warnings or [])
     create_markdown_artifact(markdown, key=f"{campaign_id}-intake-summary", description="参保登记与缴费导入汇总")
-    create_table_artifact(unit_channel_records(recon["table"], unit_names(campaign_id), _channels(c)),
-                          key=f"{campaign_id}-intake-units", description="各单位、各渠道登记与缴费情况")
+    publish_table(unit_channel_records(recon["table"], unit_names(campaign_id), _channels(c)),
+                  f"{campaign_id}-intake-units", "各单位、各渠道登记与缴费情况", keep=3)
     return markdown
 
 

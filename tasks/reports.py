@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 from prefect import get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from canbao.reports.snapshot import content_sha256, from_content, load_snapshot,
 from canbao.reports.summary import report_markdown, unit_records
 from canbao.reports.weekly_workbook import write_weekly_workbook
 from canbao.state import campaign_state, load_facts
+from tasks.outputs import publish_table
 from tasks.runtime import clock_now, flow_run_id, ledger_engine
 
 __all__ = ["compute_weekly", "posting_batches", "publish_weekly", "reports_dir", "stored_weekly",
@@ -95,7 +96,7 @@ def publish_weekly(content: dict[str, Any], files: dict[str, str]) -> str:
     warnings = [] if "进度图" in files else [CHART_SKIPPED]
     markdown = report_markdown(r, files, content_sha256(content), warnings)
     create_markdown_artifact(markdown, key=key, description=f"{r.locality}参保进度通报（截至{r.cutoff_text}）")
-    create_table_artifact(unit_records(r), key=f"{key}-units", description=f"各{r.town_noun}参保进度")
+    publish_table(unit_records(r), f"{key}-units", f"各{r.town_noun}参保进度")
     return key
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,23 @@ from canbao.errors import CanbaoError
 from canbao.policy.checks import cross_check
 from canbao.policy.model import Campaign
 
-__all__ = ["CONFIG_DIR", "ConfigError", "available_campaigns", "check_config", "config_file", "load_campaign",
-           "resolve"]
+__all__ = [
+    "CONFIG_DIR",
+    "CONFIG_DIR_ENV",
+    "SHIPPED_CONFIG_DIR",
+    "ConfigError",
+    "available_campaigns",
+    "check_config",
+    "config_file",
+    "load_campaign",
+    "read_raw",
+    "resolve",
+]
 
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+CONFIG_DIR_ENV = "CANBAO_CONFIG_DIR"
+# `$CANBAO_CONFIG_DIR` replaces configs/ for a whole process tree: the live demo's worker reads the moved copies.
+SHIPPED_CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+CONFIG_DIR = Path(os.environ.get(CONFIG_DIR_ENV) or SHIPPED_CONFIG_DIR)
 
 
 class ConfigError(CanbaoError, ValueError):
@@ -61,10 +75,15 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
 
 
+def read_raw(path: Path) -> Any:
+    """The parsed YAML of a config file, dates as `date` (an impossible date stays text), not validated."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # a SafeLoader subclass
+
+
 def check_config(path: Path) -> tuple[Campaign | None, list[str]]:
     """Parse and validate one config file; the campaign (if valid) and every problem found."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # a SafeLoader subclass
+        raw = read_raw(path)
     except (OSError, yaml.YAMLError) as exc:
         return None, [f"{path}: {str(exc).splitlines()[0]}"]
     if not isinstance(raw, dict):

@@ -1,0 +1,123 @@
+"""The live demo: kaijiang-2020 moved by whole weeks to run on a given day (injected, never today's date).
+
+Oracles are independent of the code under test: the source YAML walked in parallel with the moved one (every
+date moved by the same whole weeks), chinese-calendar on the source day (working days kept), Prefect's own
+schedule code (the next run after "now"), and the notice's dates from the shipped config."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import pytest
+from prefect.server.schemas.schedules import RRuleSchedule
+
+from canbao.live import clock_lag_weeks, live_schedules, live_weeks, move_config, prepare_live
+from canbao.policy.calendar import WorkCalendar
+from canbao.policy.load import SHIPPED_CONFIG_DIR, load_campaign, read_raw
+from canbao.policy.model import Campaign
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SOURCE_PATH = SHIPPED_CONFIG_DIR / "kaijiang-2020.yaml"
+SOURCE, RAW = load_campaign(SOURCE_PATH), read_raw(SOURCE_PATH)
+# Monday, Thursday to Sunday, New Year's Eve and Day, 29 February and the day after, a Spring Festival week, 2030
+DAYS = [date(2026, 11, 23) + timedelta(days=n) for n in (0, 3, 4, 5, 6)] + [
+    date(2026, 12, 31), date(2027, 1, 1), date(2028, 2, 29), date(2028, 3, 1), date(2027, 2, 8), date(2030, 6, 15)]
+EXEMPTION_LISTS_DUE = date(2019, 10, 31)  # a Thursday: the four agencies' lists (configs/kaijiang-2020.yaml)
+
+
+def _pairs(source: Any, moved: Any) -> list[tuple[date, date]]:
+    """(source date, moved date) at every place of the tree (holidays/workdays aside: they are rebuilt)."""
+    if isinstance(source, dict):
+        return [p for k, v in source.items() if k not in ("holidays", "workdays") for p in _pairs(v, moved[k])]
+    if isinstance(source, list):
+        assert len(source) == len(moved)
+        return [p for a, b in zip(source, moved, strict=True) for p in _pairs(a, b)]
+    return [(source, moved)] if isinstance(source, date) else []
+
+
+@pytest.fixture(scope="module", params=DAYS, ids=[d.isoformat() for d in DAYS])
+def moved(request: pytest.FixtureRequest) -> tuple[date, int, dict[str, Any], Campaign]:
+    today = request.param
+    weeks = live_weeks(RAW, SOURCE, today)
+    tree = move_config(RAW, SOURCE, weeks)
+    return today, weeks, tree, Campaign.model_validate(tree)
+
+
+def test_every_date_moves_by_the_same_whole_weeks_weekday_kept(moved) -> None:
+    _, weeks, tree, _ = moved
+    pairs = _pairs(RAW, tree)
+    assert len(pairs) > 20
+    assert {(b - a).days for a, b in pairs} == {7 * weeks}
+    assert all(a.weekday() == b.weekday() for a, b in pairs)
+    assert tree["campaign"]["id"] == "kaijiang-2020"  # the ledger key stays
+    # the insurance year moves with the dates (half a year either way at most)
+    year_moved = date(tree["campaign"]["insurance_year"], 1, 1) - date(2020, 1, 1)
+    assert abs(year_moved.days - 7 * weeks) <= 183
+
+
+def test_registration_is_under_way_and_a_deadline_approaches(moved) -> None:
+    today, weeks, _, c = moved
+    registration = next(p for p in c.phases if p.code == "registration_payment")
+    assert registration.start <= today <= registration.end
+    lists_due = EXEMPTION_LISTS_DUE + timedelta(weeks=weeks)
+    if today.weekday() <= 3:  # Monday to Thursday: the Thursday lists are 3 working days away or fewer
+        assert lists_due - today == timedelta(days=3 - today.weekday())
+    dated = [d.date for d in c.deadlines if d.date] + [d.end for d in c.deadlines if d.end]
+    assert any(today <= d <= today + timedelta(days=7) for d in dated)  # something due in the coming week
+
+
+def test_the_moved_calendar_works_when_the_source_did_and_never_raises(moved) -> None:
+    _, weeks, _, c = moved
+    cal = WorkCalendar(frozenset(c.holidays), frozenset(c.workdays))
+    start, end = c.campaign.window_start - timedelta(days=60), c.campaign.window_end + timedelta(days=60)
+    for n in range((end - start).days + 1):
+        day = start + timedelta(days=n)
+        assert cal.is_workday(day) == chinese_calendar.is_workday(day - timedelta(weeks=weeks)), day
+
+
+def test_each_schedule_runs_within_days_of_now_at_its_weekday_and_hour(moved) -> None:
+    today, _, _, c = moved
+    now = datetime.combine(today, time(14, 0), tzinfo=SHANGHAI)
+    limits = {"weekly-report": 7, "exemption-handoff": 1, "roster-posting": 31}
+    rules = live_schedules(c)
+    assert len(rules) == 3
+    for name, rule in rules.items():
+        runs = list(RRuleSchedule(rrule=rule, timezone="Asia/Shanghai")._get_dates_generator(n=1, start=now))
+        assert runs, (name, today)
+        first = runs[0].astimezone(SHANGHAI)
+        kind = name.split("/")[0]
+        assert now < first <= now + timedelta(days=limits[kind]), (name, first)
+        if kind == "weekly-report":
+            assert (first.weekday(), first.hour) == (0, 9)
+        elif kind == "exemption-handoff":
+            assert (first.hour, first.minute) == (8, 30)
+        else:
+            assert ((first + timedelta(days=1)).day, first.hour) == (1, 18)
+
+
+def test_a_pinned_clock_moves_the_schedules_by_the_weeks_it_lags() -> None:
+    pinned = datetime(2019, 12, 2, 8, 30, tzinfo=SHANGHAI)
+    assert clock_lag_weeks(pinned, pinned) == 0
+    assert clock_lag_weeks(pinned, datetime(2026, 11, 30, 8, 30, tzinfo=SHANGHAI)) == 365  # 2,555 days
+    c = Campaign.model_validate(move_config(RAW, SOURCE, 5))
+    lagged = live_schedules(c, 365)["weekly-report/weekly-report-kaijiang-2020"]
+    assert lagged.startswith("DTSTART:20261005T090000")  # 2019-09-02 + 370 weeks, a Monday
+
+
+def test_prepare_writes_every_config_and_keeps_the_demo_while_registration_lasts(tmp_path: Path) -> None:
+    today = date(2026, 11, 30)
+    demo = prepare_live("kaijiang-2020", tmp_path, today, scale=0.0005, seed=3)
+    configs = sorted(p.name for p in Path(demo.config_dir).glob("*.yaml"))
+    assert configs == sorted(p.name for p in SHIPPED_CONFIG_DIR.glob("*.yaml"))
+    assert (Path(demo.config_dir) / "haimen-2020.yaml").read_bytes() == \
+        (SHIPPED_CONFIG_DIR / "haimen-2020.yaml").read_bytes()
+    assert Path(demo.config_path).read_text(encoding="utf-8").startswith("# Live demo:")
+    assert load_campaign(demo.config_path).campaign.window_start == date(2019, 9, 1) + timedelta(weeks=demo.weeks)
+    manifest = Path(demo.inbox).parent / "manifest.json"
+    stamp = manifest.stat().st_mtime_ns
+    again = prepare_live("kaijiang-2020", tmp_path, today + timedelta(days=7), scale=0.0005, seed=3)
+    assert again == demo and manifest.stat().st_mtime_ns == stamp  # same county: the ledger sees the same files
