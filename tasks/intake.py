@@ -47,7 +47,7 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
     with ledger_engine().begin() as conn:
         seen = seen_hashes(conn, c.id)
         known = set(seen.loc[seen["source"] == source, "sha256"])
-        ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id())
+        ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id(), source)
         result = intake_batch(conn, source, files, ctx, seen=() if take_again else known,
                               again=known if take_again else ())
     repeated = [f.name for f in files if f.sha256 in known]

@@ -30,10 +30,17 @@ def open_campaign(conn: Connection, c: Campaign, now: datetime) -> None:
     upsert(conn, Unit, units, keys=["campaign_id", "code"], update=["name", "level", "parent_code"])
 
 
+# Only registrations are checked against the deceased and last year's insured (each a set of every such person).
+PEOPLE_SOURCES = ("roster", "school")
+
+
 def intake_context(conn: Connection, c: Campaign, today: date, now: datetime,
-                   flow_run_id: str | None = None) -> IntakeContext:
-    """The units, deceased and last year's insured the ledger knows, for validating new files."""
+                   flow_run_id: str | None = None, source: str | None = None) -> IntakeContext:
+    """The units, deceased and last year's insured the ledger knows, for validating new files; for a `source`
+    other than a registration list the two sets of people are left empty (nothing reads them)."""
     units = set(conn.execute(select(Unit.code).where(Unit.campaign_id == c.id)).scalars())
+    if source is not None and source not in PEOPLE_SOURCES:
+        return IntakeContext(c, today, now, flow_run_id, units)
     deceased = set(conn.execute(select(Resident.id_number).where(Resident.deceased_on.is_not(None))).scalars())
     prior = set(conn.execute(select(PriorInsured.id_number).where(PriorInsured.campaign_id == c.id)).scalars())
     return IntakeContext(c, today, now, flow_run_id, units, deceased, prior)
