@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
+from bench import scale
 from canbao.identity import make_id
 from canbao.intake.reading import POOL_MIN_FILES, ReadJob, read_files
 from canbao.ledger.bulk import update_by_id, upsert
 from canbao.ledger.schema import Campaign, Import
 from canbao.policy.load import load_campaign
-from bench import scale
 from tests.intake_inbox import ROSTER, write_csv
 
 
