@@ -133,7 +133,7 @@ def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
     """Canbao's intake steps in the flow's order, called directly: the domain's own wall time."""
     from canbao.clock import now, today
     from canbao.intake.batch import intake_batch
-    from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
+    from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
     from canbao.intake.inbox import INTAKE_ORDER, survey_inbox
     from canbao.intake.settle import settle_campaign
     from canbao.ledger.engine import make_engine
@@ -154,7 +154,7 @@ def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
             with engine.begin() as conn:
                 seen = seen_hashes(conn, c.id)
                 known = set(seen.loc[seen["source"] == source, "sha256"])
-                ctx = intake_context(conn, c, day, now(), None, source)
+                ctx = intake_context(conn, c, day, now(), None, source in PEOPLE_SOURCES)
                 rows += intake_batch(conn, source, files, ctx, seen=known).rows
     with engine.begin() as conn:
         settled = settle_campaign(conn, c, day)

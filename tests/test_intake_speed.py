@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from bench import scale
 from canbao.identity import make_id
-from canbao.intake.reading import POOL_MIN_FILES, ReadJob, read_files
+from canbao.intake.reading import POOL_MIN_ITEMS, ReadJob, read_files
 from canbao.ledger.bulk import update_by_id, upsert
 from canbao.ledger.schema import Campaign, Import
 from canbao.policy.load import load_campaign
@@ -29,11 +29,11 @@ def _roster_inbox(inbox: Path, files: int, rows: int) -> None:
 
 
 def test_pooled_reads_equal_sequential_reads(tmp_path: Path):
-    _roster_inbox(tmp_path, POOL_MIN_FILES, 5)
+    _roster_inbox(tmp_path, POOL_MIN_ITEMS, 5)
     c = load_campaign("kaijiang-2020")
     jobs = [ReadJob(p, "roster", None, c, None, None) for p in sorted((tmp_path / "roster").iterdir())]
     pooled, alone = read_files(jobs, workers=2), read_files(jobs, workers=1)
-    assert len(pooled) == len(alone) == POOL_MIN_FILES
+    assert len(pooled) == len(alone) == POOL_MIN_ITEMS
     for a, b in zip(pooled, alone, strict=True):
         pd.testing.assert_frame_equal(a.frame, b.frame)
         assert a.frame["source_row"].tolist() == [2, 3, 4, 5, 6]  # the blank last row is dropped
