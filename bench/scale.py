@@ -169,6 +169,8 @@ def stage_flow(inbox: Path, url: str, campaign: str, out: Path) -> dict:
 
     upgrade(url)
     os.environ["CANBAO_DATABASE_URL"] = url
+    # A shared machine may take more than Prefect's default 20 s to start the ephemeral server.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
     from flows.local_run import local_run
     from flows.registration_payment import registration_payment
     from flows.weekly_report import weekly_report
@@ -230,7 +232,14 @@ def measure(args: argparse.Namespace) -> dict:
                             str(args.scale), "--seed", "1", "--out", str(work / "gen")], check=True, cwd=ROOT,
                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True)
             args.inbox = work / "gen" / "inbox"
-        return {stage: _run_stage(args, stage, work) for stage in args.stages}
+        results = {}
+        for stage in args.stages:
+            try:
+                results[stage] = _run_stage(args, stage, work)
+            except SystemExit as failed:  # the other stages still make a table
+                print(failed, file=sys.stderr)
+            print(json.dumps({stage: results.get(stage)}), file=sys.stderr)  # as it goes, for long runs
+        return results
 
 
 def table(m: dict) -> str:
