@@ -292,7 +292,8 @@ def table(m: dict) -> str:
             d = m["domain"]
             share = (f["flow"] - d["seconds_measured"]) / f["flow"]
             lines.append(f"\nPrefect's share of the flow's wall time: {share:.1%} "
-                         f"(flow {f['flow']:.1f} s against the domain calls' {d['seconds_measured']:.1f} s)")
+                         f"(flow {f['flow']:.1f} s against the domain calls' {d['seconds_measured']:.1f} s)"
+                         + (": not measurable, the machine's load changed between the two" if share < 0 else ""))
             if "flow_cpu_s" in f and "work_cpu_s" in d:
                 share = (f["flow_cpu_s"] - d["work_cpu_s"]) / f["flow_cpu_s"]
                 lines.append(f"\nPrefect's share of the flow's CPU time (its server included): {share:.1%} "
