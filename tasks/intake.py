@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from canbao.formats.sources import source_title
 from canbao.intake.batch import intake_batch
-from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
+from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
 from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
 from canbao.intake.settle import settle_campaign
 from canbao.policy.load import load_campaign
@@ -48,7 +48,9 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
     with ledger_engine().begin() as conn:
         seen = seen_hashes(conn, c.id)
         known = set(seen.loc[seen["source"] == source, "sha256"])
-        ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id())
+        fresh = take_again or any(f.sha256 not in known for f in files)
+        # Only new registration rows are checked against the sets of people (a rerun reads no rows).
+        ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id(), fresh and source in PEOPLE_SOURCES)
         result = intake_batch(conn, source, files, ctx, seen=() if take_again else known,
                               again=known if take_again else ())
     repeated = [f.name for f in files if f.sha256 in known]

@@ -37,6 +37,16 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     Accepts 2019-11-20, 2019/11/20, 2019.11.20, 20191120, 2019年11月20日, Excel serial numbers
     (e.g. 43789) and any of these followed by a time such as 10:23 or 10:23:45.
     """
+    # A column holds few distinct dates (a roster day, birth days): each distinct text is parsed once.
+    codes, uniques = pd.factorize(series)
+    dates, bad = _parse_distinct(pd.Series(uniques, dtype=object))
+    stamps = np.append(dates.to_numpy(dtype="datetime64[us]"), np.datetime64("NaT", "us"))
+    flags = np.append(bad.to_numpy(dtype=bool), True)  # code -1, a missing cell: NaT and bad
+    return (pd.Series(stamps[codes], index=series.index),
+            pd.Series(flags[codes], index=series.index, dtype=bool))
+
+
+def _parse_distinct(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = to_ascii(series)
     out = pd.Series(np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]"), index=series.index)
     for pattern in (_SEPARATED, _COMPACT):

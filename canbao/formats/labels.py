@@ -72,7 +72,7 @@ def _map(series: pd.Series, table: dict[str, str]) -> pd.Series:
 
 def apply_labels(frame: pd.DataFrame, campaign: Campaign | None) -> pd.DataFrame:
     """Label columns replaced by codes where known; unknown labels are left as they were."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are replaced, never written into: no data copy
     fixed = {"level": LEVELS, "status": STATUSES}
     tables = fixed | ({"category": category_labels(campaign), "tier": tier_labels(campaign),
                        "exemption": exemption_labels(campaign)} if campaign else {})

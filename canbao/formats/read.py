@@ -54,19 +54,18 @@ def header_variants(spec: SourceSpec, override: Mapping[str, Sequence[str]] | No
 
 def _frame(grid: list[list[str]], start: int, positions: dict[int, str], columns: Sequence[str],
            skip: set[int]) -> pd.DataFrame:
-    body = grid[start:]
-    width = max((len(r) for r in body), default=0)
-    body = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in body]
-    raw = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame()
-    stripped = {p: raw[p].astype("str").str.strip().replace("", None) for p in raw.columns}
-    frame = pd.DataFrame({c: pd.Series(pd.NA, index=raw.index, dtype="str") for c in columns})
+    """The body rows below the header as a text frame of the mapped columns: cells stripped, blanks missing;
+    rows with no text in any cell and footer rows dropped. Only mapped columns are touched cell by cell."""
+    kept = [(start + k + 1, row) for k, row in enumerate(grid[start:])
+            if start + k not in skip and "".join(row).strip()]
+    data: dict[str, object] = {}
     for pos, column in positions.items():
-        if pos in stripped:
-            frame[column] = stripped[pos]
-    frame["source_row"] = pd.Series(range(start + 1, start + 1 + len(raw)), index=raw.index, dtype="int64")
-    empty = pd.concat(stripped.values(), axis=1).isna().all(axis=1) if stripped else frame["source_row"] > 0
-    footer = frame["source_row"].isin([i + 1 for i in skip])
-    return frame.loc[~empty & ~footer].reset_index(drop=True)
+        cells = [row[pos].strip() if pos < len(row) else "" for _, row in kept]
+        data[column] = pd.Series([c or None for c in cells], dtype="str")
+    blank = pd.Series([None] * len(kept), dtype="str")
+    frame = pd.DataFrame({c: data.get(c, blank) for c in columns})
+    frame["source_row"] = pd.Series([n for n, _ in kept], dtype="int64")
+    return frame
 
 
 def read_table(path: Path, source: str, mapping_override: Mapping[str, Sequence[str]] | None = None, *,

@@ -12,12 +12,13 @@ from sqlalchemy import Connection, update
 from canbao.exemptions.delivery import FileProblem
 from canbao.formats.headers import normalize_header
 from canbao.formats.layout import NOT_DATA
-from canbao.formats.read import FormatError, read_table
+from canbao.formats.read import FormatError
 from canbao.identity import mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
 from canbao.intake.plausible import ENROLLED_COLUMNS, intake_bounds
 from canbao.intake.proofs import decided_at, record_proofs, validate_proofs
+from canbao.intake.reading import ReadJob, read_files
 from canbao.intake.store import (
     delete_superseded,
     enrolled_units,
@@ -86,18 +87,20 @@ def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings:
     """All rows of the files, and for each file that could not be read a rejection row and a FileProblem."""
     frames, unreadable, problems, ignored = [], [], [], {}
     limits = ctx.campaign.intake_limits.for_source(source)
+    readable = [f for f in files if f.refusal is None]
+    jobs = [ReadJob(f.path, source, (mappings or {}).get(f.agency or source), ctx.campaign, f.agency, limits)
+            for f in readable]
+    results = iter(read_files(jobs))  # in the order of `readable`
     for f in files:
         if f.refusal is not None:
             unreadable.append(file_rejection(source, f, f.refusal))
             problems.append(FileProblem(mask_ids_in(f.name), f.refusal, ""))
             continue
-        try:
-            got = read_table(f.path, source, (mappings or {}).get(f.agency or source), campaign=ctx.campaign,
-                             agency=f.agency, limits=limits)
-        except FormatError as exc:
-            unreadable.append(file_rejection(source, f, exc.reason, exc.detail))
-            problems.append(FileProblem(mask_ids_in(f.name), exc.reason, mask_ids_in(exc.detail), exc.found,
-                                        exc.expected, exc.hint))
+        got = next(results)
+        if isinstance(got, FormatError):
+            unreadable.append(file_rejection(source, f, got.reason, got.detail))
+            problems.append(FileProblem(mask_ids_in(f.name), got.reason, mask_ids_in(got.detail), got.found,
+                                        got.expected, got.hint))
             continue
         df = got.frame
         df["source_file"] = f.name

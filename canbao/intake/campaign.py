@@ -15,7 +15,7 @@ from canbao.ledger.schema import Import, PriorInsured, Resident, Unit
 from canbao.policy.load import config_file
 from canbao.policy.model import Campaign
 
-__all__ = ["intake_context", "open_campaign", "seen_hashes"]
+__all__ = ["PEOPLE_SOURCES", "intake_context", "open_campaign", "seen_hashes"]
 
 
 def open_campaign(conn: Connection, c: Campaign, now: datetime) -> None:
@@ -30,10 +30,17 @@ def open_campaign(conn: Connection, c: Campaign, now: datetime) -> None:
     upsert(conn, Unit, units, keys=["campaign_id", "code"], update=["name", "level", "parent_code"])
 
 
+# Only registrations are checked against the deceased and last year's insured (each a set of every such person).
+PEOPLE_SOURCES = ("roster", "school")
+
+
 def intake_context(conn: Connection, c: Campaign, today: date, now: datetime,
-                   flow_run_id: str | None = None) -> IntakeContext:
-    """The units, deceased and last year's insured the ledger knows, for validating new files."""
+                   flow_run_id: str | None = None, people: bool = True) -> IntakeContext:
+    """The units, deceased and last year's insured the ledger knows, for validating new files; `people=False`
+    leaves the two sets of people empty (only new registration lists read them: see PEOPLE_SOURCES)."""
     units = set(conn.execute(select(Unit.code).where(Unit.campaign_id == c.id)).scalars())
+    if not people:
+        return IntakeContext(c, today, now, flow_run_id, units)
     deceased = set(conn.execute(select(Resident.id_number).where(Resident.deceased_on.is_not(None))).scalars())
     prior = set(conn.execute(select(PriorInsured.id_number).where(PriorInsured.campaign_id == c.id)).scalars())
     return IntakeContext(c, today, now, flow_run_id, units, deceased, prior)

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from canbao.ledger.bulk import upsert
-from canbao.ledger.schema import PAYMENT_KEY, Enrollment, Exemption, Payment, PriorInsured, Resident
+from canbao.ledger.bulk import update_by_id
+from canbao.ledger.schema import Enrollment, Exemption, Payment, PriorInsured, Resident
 from canbao.policy.model import Campaign
 from canbao.state import campaign_state, load_facts
 
@@ -75,14 +75,14 @@ def settle_campaign(conn: Connection, c: Campaign, as_of: date) -> Settled:
     matched = payments.assign(status=checked["status"].fillna("unchecked").to_numpy(),
                               expected_fen=pd.array(checked["expected_fen"].to_numpy(), dtype="Int64"))
     moved = _changed(matched, payments, ["status", "expected_fen"])
-    n_pay = upsert(conn, Payment, matched[moved].drop(columns=["id"]), keys=PAYMENT_KEY,
-                   update=["status", "expected_fen"]) if moved.any() else 0
+    # Only the cached columns of the rows that moved are written, found by id (not a full-row upsert).
+    n_pay = update_by_id(conn, Payment, matched.loc[moved, ["id", "status", "expected_fen"]],
+                         ["status", "expected_fen"]) if moved.any() else 0
     starts = state.people.set_index("id_number")["benefit_start"]
     # pandas cannot map through an empty datetime Series (it casts it to float64): nobody registered yet.
     fresh = enrollments.assign(benefit_start=pd.to_datetime(
         enrollments["id_number"].map(starts) if len(starts) else pd.Series(pd.NaT, index=enrollments.index)))
     changed = _changed(fresh, enrollments, ["benefit_start"])
-    cols = [col.name for col in Enrollment.__table__.columns if col.name != "id"]
-    n_enr = upsert(conn, Enrollment, fresh.loc[changed, cols], keys=["campaign_id", "id_number"],
-                   update=["benefit_start"]) if changed.any() else 0
+    n_enr = update_by_id(conn, Enrollment, fresh.loc[changed, ["id", "benefit_start"]],
+                         ["benefit_start"]) if changed.any() else 0
     return Settled(fresh, matched, exemptions, n_pay, n_enr)

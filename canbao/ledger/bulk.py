@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Insert, Select, Table, column, or_, select
+from sqlalchemy import Connection, Dialect, Insert, Select, Table, bindparam, column, or_, select
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
@@ -15,7 +15,8 @@ from canbao.ledger.failures import scrubbed
 from canbao.ledger.rows import Rows, to_columns
 
 __all__ = [
-    "CHUNK_ROWS", "COPY_THRESHOLD", "SQLITE_MAX_VARIABLES", "insert_rows", "upsert", "upsert_statement",
+    "CHUNK_ROWS", "COPY_THRESHOLD", "SQLITE_MAX_VARIABLES", "insert_rows", "update_by_id", "upsert",
+    "upsert_statement",
 ]
 
 COPY_THRESHOLD = 20_000  # PostgreSQL: more rows than this go through COPY into a staging table
@@ -169,3 +170,31 @@ def insert_rows(
     else:
         _executemany(conn, target.insert(), columns, bound)
     return len(values[0])
+
+
+def update_by_id(conn: Connection, table: Table | type[DeclarativeBase], rows: Rows, columns: Sequence[str]) -> int:
+    """Set `columns` of existing rows found by their `id` (rows carry `id` and `columns`); returns rows changed.
+
+    Writes only the named columns: the narrow path for refreshing a cached status on rows known to differ."""
+    target = _resolve(table)
+    names, values = to_columns(rows, target)
+    if not values or not values[0]:
+        return 0
+    if "id" not in names or not set(columns) <= set(names):
+        raise ValueError(f"update {target.name}: rows need id and {list(columns)}, have {names}")
+    keep = ["id", *columns]
+    values = [values[names.index(c)] for c in keep]
+    bound = _bound(conn.dialect, target, keep, values)
+    # Parameters are named apart from the columns: a bind named like a column would add it to the SET clause.
+    stmt = target.update().where(target.c.id == bindparam("p_id")).values(
+        {c: bindparam(f"p_{c}") for c in columns})
+    compiled = stmt.compile(dialect=conn.dialect)
+    order = [name.removeprefix("p_") for name in (compiled.positiontup or [])] or keep
+    rows_ = list(zip(*(bound[keep.index(name)] for name in order)))
+    count = 0
+    for start in range(0, len(rows_), CHUNK_ROWS):
+        chunk = rows_[start:start + CHUNK_ROWS]
+        params = chunk if compiled.positiontup else [{f"p_{k}": v for k, v in zip(order, row)} for row in chunk]
+        result = conn.exec_driver_sql(str(compiled), params, execution_options={"preserve_rowcount": True})
+        count += max(result.rowcount, 0)
+    return count

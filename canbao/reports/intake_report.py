@@ -13,6 +13,7 @@ from canbao.formats.write import write_workbook
 from canbao.identity import mask_id, mask_ids_in
 from canbao.intake.inbox import IgnoredFile
 from canbao.money import yuan
+from canbao.pool import pool_map
 from canbao.reasons import label
 
 __all__ = ["REJECTION_HEADERS", "error_workbooks", "reconciliation_workbook", "summary_markdown",
@@ -41,6 +42,12 @@ def _book_name(key: str, rows: pd.DataFrame, unit_names: Mapping[str, str]) -> t
             f"{first['source_file']}（{title}）数据退回清单（内部）")
 
 
+def _write_book(book: tuple[Path, pd.DataFrame, str]) -> Path:
+    path, sheet, title = book
+    return write_workbook(path, {"退回明细": sheet}, title=title,
+                          notes=["请按行号核对原文件，更正后重新报送；身份证号码已脱敏。行号为0表示整个文件未能读取。"])
+
+
 def error_workbooks(rejected: pd.DataFrame, unit_names: Mapping[str, str], out_dir: Path) -> list[Path]:
     """One workbook per unit (or per received file when a row names no known unit) of its rejected rows.
 
@@ -49,16 +56,14 @@ def error_workbooks(rejected: pd.DataFrame, unit_names: Mapping[str, str], out_d
     longer have rows (their file was corrected) are removed, so the folder always matches the ledger.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
+    books = []
     if len(rejected):
         unit = rejected["unit_code"].astype("string")
         owner = unit.where(unit.isin(list(unit_names)), "file:" + rejected["import_id"].astype(str))
         for key, rows in rejected.groupby(owner, sort=True):
             name, title = _book_name(str(key), rows, unit_names)
-            sheet = rows[list(REJECTION_HEADERS)].rename(columns=REJECTION_HEADERS)
-            path = write_workbook(out_dir / name, {"退回明细": sheet}, title=title,
-                                  notes=["请按行号核对原文件，更正后重新报送；身份证号码已脱敏。行号为0表示整个文件未能读取。"])
-            paths.append(path)
+            books.append((out_dir / name, rows[list(REJECTION_HEADERS)].rename(columns=REJECTION_HEADERS), title))
+    paths = pool_map(_write_book, books)  # hundreds of small workbooks at county scale: both cores
     for stale in set(out_dir.glob(f"*{_SUFFIX}")) - set(paths):
         stale.unlink()
     return paths
