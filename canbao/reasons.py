@@ -53,6 +53,7 @@ FILE_REFUSALS: dict[str, str] = {
     "file_too_large": "文件大小超过上限",
     "file_too_many_rows": "文件行数超过上限",
     "file_too_many_columns": "文件列数超过上限",
+    "file_too_many_cells": "表格范围（行数×列数）超过上限",
     "file_cell_too_long": "单元格内容超过长度上限",
     "file_io_error": "文件读取失败",
     "file_outside_inbox": "符号链接指向收件箱以外的文件，已拒收",

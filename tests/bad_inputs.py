@@ -98,7 +98,7 @@ def build_corpus(root: Path) -> Corpus:
     _bad_sheet_xml(good, roster / "坏表格.xlsx")
     c.refused["坏表格.xlsx"] = "file_damaged"
     _huge_cell(roster / "超大范围.xlsx")
-    c.refused["超大范围.xlsx"] = "file_too_many_rows"
+    c.refused["超大范围.xlsx"] = "file_too_many_columns"
     long = roster_frame([50]).astype(str)
     long.loc[0, "姓名"] = "长" * 140_000
     write_csv(roster / "超长字段.csv", long, encoding="utf-8")

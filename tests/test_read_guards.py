@@ -40,14 +40,24 @@ def _refusal(path: Path, limits: FileLimits | None = None) -> str:
     return caught.value.reason
 
 
-def test_a_lying_dimension_does_not_hide_a_far_cell(tmp_path: Path) -> None:
-    data = _xlsx({(0, 0): "姓名", (1_048_575, 16_383): "x"})
+@pytest.mark.parametrize(("column", "ref", "reason"), [(16_383, b"XFD1048576", "file_too_many_columns"),
+                                                      (30, b"AE1048576", "file_too_many_cells")])
+def test_a_lying_dimension_does_not_hide_a_far_cell(tmp_path: Path, column: int, ref: bytes, reason: str) -> None:
+    data = _xlsx({(0, 0): "姓名", (1_048_575, column): "x"})
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(tmp_path / "s.xlsx", "w") as out:
         for name in src.namelist():
             part = src.read(name)
-            out.writestr(name, part.replace(b"A1:XFD1048576", b"A1:A1") if "worksheets" in name else part)
+            out.writestr(name, part.replace(b"A1:" + ref, b"A1:A1") if "worksheets" in name else part)
     assert b"A1:A1" in zipfile.ZipFile(tmp_path / "s.xlsx").read("xl/worksheets/sheet1.xml")
-    assert _refusal(tmp_path / "s.xlsx") == "file_too_many_rows"
+    # Excel's full height is allowed by default; the far cell's rectangle is what is refused.
+    assert _refusal(tmp_path / "s.xlsx") == reason
+    assert _refusal(tmp_path / "s.xlsx", FileLimits(max_rows=200_000, max_columns=20_000)) == "file_too_many_rows"
+
+
+def test_default_rows_fit_a_county_roster_in_one_file() -> None:
+    limits = FileLimits()
+    # Kaijiang's full-scale last-year roster is 494,906 rows in one file; Excel stops at 1,048,576.
+    assert limits.max_rows == 1_048_576 and limits.max_cells >= 494_906 * 12
 
 
 def test_columns_counted_from_cell_references(tmp_path: Path) -> None:
@@ -131,7 +141,9 @@ def test_rows_counted_without_references_or_with_prefixes(tmp_path: Path, rewrit
                          else part)
     assert _refusal(tmp_path / "n.xlsx", FileLimits(max_rows=4)) == "file_too_many_rows"
     assert _refusal(tmp_path / "n.xlsx", FileLimits(max_columns=2)) == "file_too_many_columns"
-    assert read_grid(tmp_path / "n.xlsx", FileLimits(max_rows=5, max_columns=3))[4] == ["4-0", "4-1", "4-2"]
+    assert _refusal(tmp_path / "n.xlsx", FileLimits(max_cells=14)) == "file_too_many_cells"
+    exact = FileLimits(max_rows=5, max_columns=3, max_cells=15)
+    assert read_grid(tmp_path / "n.xlsx", exact)[4] == ["4-0", "4-1", "4-2"]
 
 
 def test_a_workbook_saved_as_csv_is_read_as_a_workbook(tmp_path: Path) -> None:

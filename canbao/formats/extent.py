@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from canbao.formats.errors import FormatError
 from canbao.policy.limits import FileLimits
 
-__all__ = ["Extent", "column_number", "first_sheet_part", "sheet_extent", "sheet_parts"]
+__all__ = ["Extent", "column_number", "first_sheet_part", "past_limits", "sheet_extent", "sheet_parts"]
 
 _MB = 1 << 20
 _CHUNK = 1 << 20
@@ -81,6 +81,11 @@ def first_sheet_part(book: zipfile.ZipFile) -> str:
     return sheet_parts(book)[0]
 
 
+def past_limits(rows: int, columns: int, limits: FileLimits) -> bool:
+    """Whether an extent of `rows` × `columns` is more than a file may hold."""
+    return rows > limits.max_rows or columns > limits.max_columns or rows * columns > limits.max_cells
+
+
 def _slow_scan(part: bytes, rows: int, cols: int, row: int, col: int) -> tuple[int, int, int, int]:
     """Rows and cells one by one: for writers that leave out the optional `r` references."""
     for tag, attrs in _TAG.findall(part):
@@ -125,7 +130,7 @@ def _scan(stream, limits: FileLimits) -> Extent:
             rows, cols, row, col = _slow_scan(part, rows, cols, row, col)
         else:
             rows, cols, row, col = max(rows, fast[0]), max(cols, fast[1]), fast[2] or row, 0
-        if rows > limits.max_rows or cols > limits.max_columns or not chunk:
+        if past_limits(rows, cols, limits) or not chunk:
             return Extent(rows, cols)
         carry = data[cut:][-_CHUNK:]
 
@@ -137,7 +142,7 @@ def _part_extent(book: zipfile.ZipFile, part: str, limits: FileLimits) -> tuple[
         head = stream.read(64 * 1024)
     found = _DIMENSION.search(head)
     declared = Extent(int(found.group(2)), column_number(found.group(1))) if found else Extent(0, 0)
-    if declared.rows > limits.max_rows or declared.columns > limits.max_columns:
+    if past_limits(declared.rows, declared.columns, limits):
         return declared, declared
     with book.open(part) as stream:
         return declared, _scan(stream, limits)
@@ -158,6 +163,6 @@ def sheet_extent(book: zipfile.ZipFile, limits: FileLimits) -> tuple[Extent, Ext
         d, r = _part_extent(book, part, limits)
         declared = Extent(max(declared.rows, d.rows), max(declared.columns, d.columns))
         real = Extent(max(real.rows, r.rows), max(real.columns, r.columns))
-        if max(declared.rows, real.rows) > limits.max_rows or max(declared.columns, real.columns) > limits.max_columns:
+        if past_limits(max(declared.rows, real.rows), max(declared.columns, real.columns), limits):
             break
     return declared, real

@@ -74,7 +74,8 @@ def detect_encoding(data: bytes) -> str:
 
 
 def _too_big(what: str, found: int, limit: int) -> FormatError:
-    reason, unit = {"rows": ("file_too_many_rows", "行"), "columns": ("file_too_many_columns", "列")}[what]
+    reason, unit = {"rows": ("file_too_many_rows", "行"), "columns": ("file_too_many_columns", "列"),
+                    "cells": ("file_too_many_cells", "个单元格")}[what]
     return FormatError(f"{found} {what} (limit {limit})", reason, f"至少{found:,}{unit}，上限{limit:,}{unit}")
 
 
@@ -84,6 +85,8 @@ def _check_shape(grid: list[list[str]], limits: FileLimits) -> list[list[str]]:
     width = max((len(r) for r in grid), default=0)
     if width > limits.max_columns:
         raise _too_big("columns", width, limits.max_columns)
+    if len(grid) * width > limits.max_cells:
+        raise _too_big("cells", len(grid) * width, limits.max_cells)
     return grid
 
 
@@ -107,8 +110,9 @@ def _excel_sheets(path: Path, limits: FileLimits, zipped: bool) -> list[Sheet]:
     if zipped:
         with zipfile.ZipFile(path) as archive:
             declared, real = sheet_extent(archive, limits)
-        for what, found, limit in (("rows", max(declared.rows, real.rows), limits.max_rows),
-                                   ("columns", max(declared.columns, real.columns), limits.max_columns)):
+        height, width = max(declared.rows, real.rows), max(declared.columns, real.columns)
+        for what, found, limit in (("rows", height, limits.max_rows), ("columns", width, limits.max_columns),
+                                   ("cells", height * width, limits.max_cells)):
             if found > limit:
                 raise _too_big(what, found, limit)
     # calamine picks its parser by the name; an .xlsx saved as .xls (or the reverse) is detected by content.

@@ -19,8 +19,11 @@ class FileLimits(_Strict):
 
     max_megabytes: int = Field(default=64, gt=0, description="size of the file on disk")
     max_unpacked_megabytes: int = Field(default=512, gt=0, description="any one part of an .xlsx once unzipped")
-    max_rows: int = Field(default=200_000, gt=0, description="rows of the sheet read (title and header rows included)")
+    # Excel's own sheet height: a county's roster export is legitimately one file of half a million rows.
+    max_rows: int = Field(default=1_048_576, gt=0, description="rows of the sheet read (title and header rows too)")
     max_columns: int = Field(default=100, gt=0, description="columns of the sheet read")
+    # calamine allocates the sheet's whole rectangle: this, not the row count, stops a sparse absurd sheet.
+    max_cells: int = Field(default=20_000_000, gt=0, description="rows × columns of a sheet's extent")
     max_cell_chars: int = Field(default=32_767, gt=0, le=CSV_FIELD_LIMIT, description="characters in one cell")
 
 
@@ -31,6 +34,7 @@ class SourceLimits(_Strict):
     max_unpacked_megabytes: int | None = Field(None, gt=0)
     max_rows: int | None = Field(None, gt=0)
     max_columns: int | None = Field(None, gt=0)
+    max_cells: int | None = Field(None, gt=0)
     max_cell_chars: int | None = Field(None, gt=0, le=CSV_FIELD_LIMIT)
 
 
