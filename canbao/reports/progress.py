@@ -12,6 +12,7 @@ from canbao.reports.issue import bulletin_style
 from canbao.reports.ledger_frames import followed_groups, special_groups
 from canbao.reports.weekly import COHORT_DAYS, COUNT_COLUMNS, WeeklyReport, period_of, reporting_dates
 from canbao.state import CampaignState, Facts, campaign_state, figures_of, known_by
+from canbao.state.trajectory import trajectory
 from canbao.state.units import county_code, rollup, subtree_pairs, unit_targets
 
 __all__ = ["build_report", "rollup", "subtree_pairs", "unit_targets"]
@@ -28,13 +29,16 @@ def _special(state: CampaignState, c: Campaign, facts: Facts) -> pd.DataFrame:
                          "unit_code": [unit_of.get(i) or last_year.get(i) or fallback for i in sp["id_number"]]})
 
 
-def _series(c: Campaign, facts: Facts, dates: list[date], last: CampaignState) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Enrolled and registered per unit subtree at each reporting date (each date's own state)."""
-    enrolled, registered = {}, {}
-    for day in dates:
-        fig = figures_of(last if day == last.as_of else campaign_state(c, facts, day)).units.set_index("code")
-        enrolled[day], registered[day] = fig["enrolled"], fig["registered"]
-    return pd.DataFrame(enrolled), pd.DataFrame(registered)
+def _series(c: Campaign, facts: Facts, dates: list[date],
+            now: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Enrolled and registered per unit subtree at each reporting date (the last one's figures are `now`), and
+    enrolled a week before the last: each date's own figures, the earlier ones from one state pass."""
+    as_of = dates[-1]
+    week_before = date.fromordinal(as_of.toordinal() - 7)
+    past = trajectory(c, facts, sorted({*dates[:-1], week_before}))
+    enrolled = pd.concat([past.enrolled[dates[:-1]], now["enrolled"].rename(as_of)], axis=1)
+    registered = pd.concat([past.registered[dates[:-1]], now["registered"].rename(as_of)], axis=1)
+    return enrolled, registered, past.enrolled[week_before]
 
 
 def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) -> WeeklyReport:
@@ -44,7 +48,6 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
     pairs = subtree_pairs(units)
     level_of = dict(zip(units["code"], units["level"]))
     now = campaign_state(c, facts, as_of, known_by(as_of, cutoff_hour))
-    before = campaign_state(c, facts, date.fromordinal(as_of.toordinal() - 7))
     people = now.people
     enrolled = people["enrolled"].to_numpy()
     cohort = (people["registered_at"] <= pd.Timestamp(as_of) - pd.Timedelta(days=COHORT_DAYS)).to_numpy()
@@ -62,7 +65,8 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
     direct = direct.join(sp.groupby("unit_code")[["special_target", "special_enrolled"]].sum(), how="outer")
     totals = rollup(direct.fillna(0).astype("int64"), pairs, codes)
     fig = figures_of(now).units.set_index("code")
-    last_week = figures_of(before).units.set_index("code")["enrolled"]
+    start, end = period_of(c)
+    series, registered_series, last_week = _series(c, facts, reporting_dates(start, as_of), fig)
     table = units[["code", "name", "level", "parent_code"]].reset_index(drop=True)
     table["target"] = pd.array(fig.loc[codes, "target"].tolist(), dtype="Int64")
     table["target_basis"] = fig.loc[codes, "basis"].to_numpy()
@@ -77,8 +81,6 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
     groups = pd.concat({g: rollup(f.droplevel(0), pairs, codes) for g, f in by_group.groupby(level=0)},
                        names=["group", "code"]).reset_index() if len(by_group) else pd.DataFrame(
         columns=["group", "code", "target", "enrolled"])
-    start, end = period_of(c)
-    series, registered_series = _series(c, facts, reporting_dates(start, as_of), now)
     r = c.reporting
     return WeeklyReport(c.id, c.campaign.locality, c.campaign.insurance_year, as_of, cutoff_hour, start, end,
                         r.goal_rate, r.special_group_goal, r.good_threshold, r.warning_threshold,
