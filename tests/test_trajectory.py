@@ -44,7 +44,7 @@ def _known(happened: int, after: int | None) -> datetime | None:
     return None if after is None else _moment(happened + after, 15)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(person, min_size=1, max_size=6), st.lists(st.integers(0, 30), min_size=1, max_size=8, unique=True))
 def test_trajectory_equals_each_dates_own_figures(people: list, offsets: list[int]) -> None:
     c = load_campaign("yuzhong-2021")
