@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from flows.params import Blank, OptionalText
+from flows.params import Blank, OptionalText, labelled
 
 __all__ = ["Completions", "ConfirmationFile", "Confirmations", "DutyDone", "SimulationOut", "SimulationScale",
-           "SimulationSeed", "StepWeeks", "TargetScale", "TransferReceived", "labelled"]
-
-
-def labelled(title: str, description: str) -> Any:
-    """A Field whose Chinese title and description reach Prefect's form (Prefect 3.8 overwrites plain `title`)."""
-    return Field(title=title, description=description, json_schema_extra={"title": title, "description": description})
+           "SimulationSeed", "StepWeeks", "TargetScale", "TransferReceived"]
 
 
 class DutyDone(BaseModel):
