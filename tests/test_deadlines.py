@@ -21,6 +21,7 @@ from canbao.ledger.schema_settlement import DeadlineRecord, FiscalTransfer
 from canbao.notify import read_outbox
 from canbao.policy.deadlines import work_calendar
 from canbao.policy.load import load_campaign
+from tests.offline_channels import offline_coordinator
 
 AT = datetime(2019, 10, 1, tzinfo=UTC)
 
@@ -133,14 +134,9 @@ def test_watch_alerts_each_deadline_once_a_day(tmp_path: Path, sqlite_url: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.deadline_watch import deadline_watch
 
-    outbox = tmp_path / "outbox.jsonl"
     upgrade(sqlite_url)  # flows never migrate: the bring-up does
     monkeypatch.setenv("CANBAO_DATABASE_URL", sqlite_url)
-    monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
-    channels = tmp_path / "channels.yaml"
-    channels.write_text(f"notify:\n  default: [coordinator]\n  outbox: {outbox}\n  channels:\n"
-                        "    coordinator: {kind: dingtalk}\n", encoding="utf-8")
-    monkeypatch.setenv("CANBAO_CHANNELS", str(channels))
+    outbox = offline_coordinator(tmp_path, monkeypatch)
     monkeypatch.setenv("CANBAO_CLOCK", "2019-12-02T08:30:00")
     first = deadline_watch(campaigns=["haimen-2020"])
     sent = read_outbox(outbox)

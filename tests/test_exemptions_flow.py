@@ -23,6 +23,7 @@ from canbao.ledger.migrate import upgrade
 from canbao.ledger.queries import snapshot
 from canbao.ledger.schema import Exemption
 from canbao.ledger.schema_exemptions import ExemptionList
+from tests.offline_channels import offline_coordinator
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -197,12 +198,7 @@ def test_an_unreadable_list_is_loud_then_mapped_in_config_and_taken_again(ledger
     from canbao.formats.write import write_workbook
     from canbao.notify.outbox import read_outbox
 
-    outbox = tmp_path / "outbox.jsonl"
-    channels = tmp_path / "channels.yaml"
-    channels.write_text(f"notify:\n  default: [coordinator]\n  outbox: {outbox}\n  channels:\n"
-                        "    coordinator: {kind: dingtalk}\n", encoding="utf-8")
-    monkeypatch.setenv("CANBAO_CHANNELS", str(channels))
-    monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
+    outbox = offline_coordinator(tmp_path, monkeypatch)
     people = [PEOPLE[k] for k in ("A1", "A2")]
     frame = pd.DataFrame({"序号": ["1", "2"], "姓名": [p[1] for p in people], "身份证号": [p[0] for p in people],
                           "人员类型": ["农村低保", "特困供养人员"], "镇（街）": [p[2] for p in people],
@@ -248,12 +244,7 @@ def test_one_form_decides_every_pending_list_and_the_coordinator_is_told(ledger:
 
     from canbao.notify.outbox import read_outbox
 
-    outbox = tmp_path / "outbox.jsonl"
-    channels = tmp_path / "channels.yaml"
-    channels.write_text(f"notify:\n  default: [coordinator]\n  outbox: {outbox}\n  channels:\n"
-                        "    coordinator: {kind: dingtalk}\n", encoding="utf-8")
-    monkeypatch.setenv("CANBAO_CHANNELS", str(channels))
-    monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
+    outbox = offline_coordinator(tmp_path, monkeypatch)
     write_list(tmp_path / "inbox", "civil_affairs", civil_v1())
     write_list(tmp_path / "inbox", "disabled_federation", disabled_v1())
     since = time.time()

@@ -17,6 +17,7 @@ from canbao.ledger.engine import make_engine
 from canbao.ledger.migrate import upgrade
 from canbao.ledger.schema import Payment, Rejection
 from canbao.policy.load import CONFIG_DIR
+from tests.offline_channels import offline_coordinator
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 CAMPAIGN = "kaijiang-2020"
@@ -37,12 +38,7 @@ def ledger(ledger_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     upgrade(ledger_url)
     monkeypatch.setenv("CANBAO_DATABASE_URL", ledger_url)
     monkeypatch.setenv("CANBAO_CLOCK", "2019-10-20T09:00:00")
-    outbox = tmp_path / "outbox.jsonl"
-    channels = tmp_path / "channels.yaml"
-    channels.write_text(f"notify:\n  default: [coordinator]\n  outbox: {outbox}\n  channels:\n"
-                        "    coordinator: {kind: dingtalk}\n", encoding="utf-8")
-    monkeypatch.setenv("CANBAO_CHANNELS", str(channels))
-    monkeypatch.setenv("CANBAO_NOTIFY_OFFLINE", "1")
+    outbox = offline_coordinator(tmp_path, monkeypatch)
     return outbox
 
 
