@@ -135,7 +135,9 @@ def _deployment(client: Any, name: str) -> Any:
 
 
 def _completed(client: Any, run_id: Any) -> Any:
-    return _wait(lambda: (s := client.read_flow_run(run_id).state).is_final() and s, 120, "the run to finish")
+    # A resumed suspended run starts again in a new worker process: on a busy 2-core CI machine that once took
+    # longer than two minutes, so the wait is generous (a run that never finishes still fails the test).
+    return _wait(lambda: (s := client.read_flow_run(run_id).state).is_final() and s, 300, "the run to finish")
 
 
 def _ledger(ledger: str) -> tuple[list[tuple], dict[str, str]]:
