@@ -10,7 +10,6 @@ from flows.ledger_lock import holds_ledger
 from flows.params import BLANK, AsOf, CampaignName, ConfigPath, OutputDir
 from flows.run_config import run_config
 from tasks.cleanup import cleanup_batches, write_cleanup_summary, write_town_notices
-from tasks.intake import match_and_settle
 from tasks.outputs import link_outputs
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
@@ -23,10 +22,9 @@ __all__ = ["cleanup"]
 @holds_ledger
 def cleanup(campaign: CampaignName, as_of: AsOf = BLANK, output_dir: OutputDir = BLANK,
             config_path: ConfigPath = BLANK) -> dict:
-    """Re-match late payments, list what is missing per village, write notices (公示) and a summary (内部)."""
+    """List what is missing per village, write notices (公示) and a summary (内部)."""
     _, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
-    match_and_settle(ref, day)  # the stored cache of the state brought up to the day (no output reads it)
     out = reports_dir(campaign, output_dir, "扫尾", day.isoformat())
     out.mkdir(parents=True, exist_ok=True)
     lists = cleanup_batches(ref, day)

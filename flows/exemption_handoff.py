@@ -21,7 +21,7 @@ from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
 from tasks.exemption_outputs import consolidate_exemptions, hand_off
 from tasks.exemptions import pending_reviews, receive_list, record_decision, scan_lists
-from tasks.intake import archive_files, match_and_settle, prepare_ledger
+from tasks.intake import archive_files, prepare_ledger
 from tasks.outputs import link_outputs
 from tasks.reports import reports_dir
 from tasks.runtime import clock_today
@@ -105,8 +105,6 @@ def exemption_handoff(
             record(review, answers[review["agency"]])
     with ledger_lock(campaign):
         consolidated = consolidate_exemptions(ref, day)
-        if consolidated["rematch"]:
-            match_and_settle(ref, day)
         handoff = hand_off(ref, day, str(out), attention, warnings)
     link_outputs(campaign, out)
     result = {"campaign": campaign, "as_of": day.isoformat(), "received": received, "decided": decided,

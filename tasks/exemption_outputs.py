@@ -11,7 +11,6 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
-from sqlalchemy import func, select
 
 from canbao.exemptions.consolidate import consolidated_list, write_exemptions
 from canbao.exemptions.events import event_spec
@@ -20,7 +19,6 @@ from canbao.exemptions.people import handoff_people
 from canbao.exemptions.request import quote_amounts, request_detail
 from canbao.exemptions.special import special_codes, special_missing
 from canbao.exemptions.workbooks import write_request, write_special, write_town_lists
-from canbao.ledger.schema import Payment
 from canbao.money import yuan
 from canbao.policy.load import load_campaign
 from tasks.exemptions import artifact_key, effective_moment
@@ -36,10 +34,8 @@ def consolidate_exemptions(campaign: str, as_of: date) -> dict[str, Any]:
     with ledger_engine().begin() as conn:
         people = consolidated_list(conn, c)
         changed = write_exemptions(conn, c, people, effective_moment(as_of), flow_run_id())
-        payments = conn.execute(select(func.count()).select_from(Payment).where(Payment.campaign_id == c.id))
-        has_payments = payments.scalar_one() > 0
     get_run_logger().info("汇总名单：%d 人，免缴记录变动 %d 条", len(people), changed)
-    return {"persons": len(people), "changed": changed, "rematch": bool(changed and has_payments)}
+    return {"persons": len(people), "changed": changed}
 
 
 def _town_table(persons: pd.DataFrame, missing: pd.DataFrame | None) -> list[dict[str, Any]]:

@@ -67,11 +67,11 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
 
 @task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def match_and_settle(campaign_id: str, as_of: date | None = None):
-    """Refresh the stored payment statuses and benefit starts from the state as of the day (default today)."""
-    with ledger_engine().begin() as conn:
+    """Match payments to registrations as of the day (default today), from the ledger's facts."""
+    with ledger_engine().connect() as conn:
         settled = settle_campaign(conn, load_campaign(campaign_id), as_of or clock_today())
-    get_run_logger().info("缴费状态变动 %d 笔，待遇享受起始日变动 %d 人", settled.payments_changed,
-                          settled.enrollments_changed)
+    get_run_logger().info("截至%s：已登记 %d 人，计入缴费 %d 笔，其中异常 %d 笔", settled.as_of.isoformat(),
+                          len(settled.enrollments), len(settled.payments), settled.flagged)
     return settled
 
 

@@ -41,7 +41,6 @@ UNITS = [
     ("50010390", "重庆医科大学", "school", "500103", None),
 ]
 START, END = date(2020, 9, 1), date(2020, 12, 20)
-STATUSES = ["matched"] * 8 + ["overpaid", "underpaid", "duplicate"]
 
 
 def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -87,7 +86,7 @@ def write_campaign(engine: Engine, seed: int = 1, n: int = 240) -> pd.DataFrame:
             "campaign_id": CAMPAIGN, "channel": "service_window", "external_ref": [f"R{i}" for i in payers.index],
             "id_number": payers["id_number"], "unit_code": payers["unit_code"], "amount_fen": 28000,
             "paid_on": [d + timedelta(days=int(x)) for d, x in zip(payers["registered_at"], lag)],
-            "import_id": 1, "source_row": range(len(payers)), "status": rng.choice(STATUSES, len(payers))}),
+            "import_id": 1, "source_row": range(len(payers))}),
             keys=PAYMENT_KEY)
         listed = people[people["exemption"].notna()]
         approved = [None if rng.random() < 0.3 else datetime(2020, 9, 1, 12, tzinfo=UTC)

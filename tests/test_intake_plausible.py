@@ -17,7 +17,7 @@ from canbao.intake.plausible import intake_bounds
 from canbao.intake.settle import settle_campaign
 from canbao.intake.validate import validate_payments, validate_registrations
 from canbao.ledger.queries import snapshot
-from canbao.ledger.schema import Enrollment, Payment, Rejection
+from canbao.ledger.schema import Enrollment, Rejection
 from canbao.policy.load import available_campaigns, load_campaign
 from canbao.policy.model import Plausibility
 from canbao.reasons import REJECTIONS
@@ -182,6 +182,6 @@ def test_a_payment_dated_1900_never_takes_the_matched_slot(ledger_engine: Engine
     assert rejected[["source_row", "column", "reason"]].values.tolist() == [
         [2, "date", "date_implausible"], [4, "amount", "amount_implausible"]]
     with ledger_engine.begin() as conn:
-        settle_campaign(conn, c, TODAY)  # the day the files came in: the state as of then
-        got = conn.execute(select(Payment.external_ref, Payment.status, Payment.paid_on)).all()
+        pays = settle_campaign(conn, c, TODAY).payments  # the day the files came in: the state as of then
+    got = list(zip(pays["external_ref"], pays["status"], pays["paid_on"].dt.date))
     assert got == [("W2", "matched", date(2019, 10, 9))]

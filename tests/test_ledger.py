@@ -56,7 +56,7 @@ def enrollments(people: list[str], import_id: int, campaign: str = CAMPAIGN) -> 
         "tier": np.ones(n, dtype="int64"), "channel": "village_cash",
         "kind": np.where(np.arange(n) % 3 == 0, "new", "renewal"),
         "registered_at": pd.Timestamp("2019-10-01") + pd.to_timedelta(np.arange(n) % 80, unit="D"),
-        "benefit_start": pd.NaT, "import_id": np.int64(import_id), "source_row": np.arange(n) + 2,
+        "import_id": np.int64(import_id), "source_row": np.arange(n) + 2,
     })
 
 
@@ -203,14 +203,14 @@ def test_upsert_updates_only_changed_columns(ledger_engine: Engine) -> None:
         upsert(conn, Enrollment, frame, ENROLLMENT_KEY)
         changed = frame.copy()
         changed.loc[[1, 4, 7], "tier"] = 2
-        changed.loc[1, "benefit_start"] = pd.Timestamp("2020-02-01")
+        changed.loc[1, "registered_at"] = pd.Timestamp("2020-02-01")
         changed["channel"] = "bank_counter"
-        assert upsert(conn, Enrollment, changed, ENROLLMENT_KEY, update=["tier", "benefit_start"]) == 3
+        assert upsert(conn, Enrollment, changed, ENROLLMENT_KEY, update=["tier", "registered_at"]) == 3
         assert upsert(conn, Enrollment, changed, ENROLLMENT_KEY, update=[]) == 0
-        got = conn.execute(select(Enrollment.id_number, Enrollment.tier, Enrollment.benefit_start,
+        got = conn.execute(select(Enrollment.id_number, Enrollment.tier, Enrollment.registered_at,
                                   Enrollment.channel).order_by(Enrollment.source_row)).all()
     assert [row.tier for row in got] == [1, 2, 1, 1, 2, 1, 1, 2, 1, 1]
-    assert got[1].benefit_start == date(2020, 2, 1) and got[0].benefit_start is None
+    assert got[1].registered_at == date(2020, 2, 1) and got[0].registered_at == date(2019, 10, 1)
     assert {row.channel for row in got} == {"village_cash"}
 
 
@@ -228,15 +228,20 @@ def test_upsert_refuses_what_it_cannot_write_faithfully(ledger_engine: Engine) -
         with pytest.raises(ValueError, match="no column"):
             upsert(conn, Payment, pays.assign(amount_yuan=250), PAYMENT_KEY)
         # integral floats (a column that had a blank cell) and pandas NA are written faithfully
-        expected = pd.array([25000, None, 25000], dtype="Int64")
-        nullable = pays.assign(amount_fen=[25000.0, 25000.0, 18000.0], expected_fen=expected)
+        nullable = pays.assign(amount_fen=[25000.0, 25000.0, 18000.0], unit_code=pd.array(["v01", None, "v01"],
+                                                                                            dtype="string"))
         assert upsert(conn, Payment, nullable, PAYMENT_KEY) == 3
-        got = conn.execute(select(Payment.amount_fen, Payment.expected_fen, Payment.paid_on, Payment.status)
+        got = conn.execute(select(Payment.amount_fen, Payment.unit_code, Payment.paid_on)
                            .order_by(Payment.external_ref)).all()
-    assert [tuple(r) for r in got] == [(25000, 25000, date(2019, 10, 9), "unchecked"),
-                                       (25000, None, date(2019, 10, 9), "unchecked"),
-                                       (18000, 25000, date(2019, 10, 9), "unchecked")]
+        targets = pd.DataFrame({"campaign_id": CAMPAIGN, "code": ["v01", "v02"], "name": ["一村", "二村"],
+                                "level": "village", "parent_code": "t01",
+                                "target": pd.array([120, None], dtype="Int64")})
+        upsert(conn, Unit, targets, ("campaign_id", "code"), update=["target"])
+        stored = dict(conn.execute(select(Unit.code, Unit.target).where(Unit.code.in_(["v01", "v02"]))).all())
+    assert [tuple(r) for r in got] == [(25000, "v01", date(2019, 10, 9)), (25000, None, date(2019, 10, 9)),
+                                       (18000, "v01", date(2019, 10, 9))]
     assert all(type(r.amount_fen) is int for r in got)
+    assert stored == {"v01": 120, "v02": None}
 
 
 def test_rejections_never_hold_a_full_id_and_timestamps_stay_aware(ledger_engine: Engine) -> None:

@@ -14,9 +14,9 @@ import yaml
 from sqlalchemy import select
 
 from canbao.ledger.engine import make_engine
-from canbao.ledger.schema import Payment
 from canbao.ledger.schema_settlement import DeadlineRecord, FiscalTransfer
 from canbao.policy.load import CONFIG_DIR, available_campaigns, load_campaign
+from canbao.state import campaign_state, load_facts
 from tests.simulated import SCALE, SEED, STEP_WEEKS
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -28,13 +28,18 @@ EDITED_INDIVIDUAL_FEN = 27000  # the copy's individual contribution: 270 yuan wh
 EDITED_DEADLINE, EDITED_DUE = "exemption_list_civil_affairs", date(2019, 11, 8)  # configs/ says 2019-10-31
 
 
+def edited_copy_path(tmp_path: Path) -> Path:
+    """Where `edited_copy` writes the copy."""
+    return tmp_path / "county" / f"{EDITED}.yaml"
+
+
 def edited_copy(tmp_path: Path) -> Path:
     """configs/kaijiang-2020.yaml with the individual contribution and one deadline changed, under tmp_path."""
     raw = yaml.safe_load((CONFIG_DIR / f"{EDITED}.yaml").read_text(encoding="utf-8"))
     (line,) = raw["contribution"]["lines"]
     line["individual"] = EDITED_INDIVIDUAL_FEN // 100
     next(d for d in raw["deadlines"] if d["code"] == EDITED_DEADLINE)["date"] = EDITED_DUE
-    path = tmp_path / "county" / f"{EDITED}.yaml"
+    path = edited_copy_path(tmp_path)
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -87,8 +92,11 @@ def test_simulate_walks_the_whole_campaign(campaign, tmp_path, monkeypatch, simu
                                  .where(FiscalTransfer.campaign_id == campaign)).all()
         duties = dict(conn.execute(select(DeadlineRecord.code, DeadlineRecord.completed_on)
                                    .where(DeadlineRecord.campaign_id == campaign)).all())
-        expected = Counter(conn.execute(select(Payment.expected_fen)).scalars())
-        paid = Counter(conn.execute(select(Payment.amount_fen).where(Payment.status == "matched")).scalars())
+        # Every payment matched against the copy's quote (the state as of long after the campaign).
+        pays = campaign_state(load_campaign(edited_copy_path(tmp_path)) if campaign == EDITED
+                              else load_campaign(campaign), load_facts(conn, campaign), date(2030, 1, 1)).payments
+        expected = Counter(int(f) for f in pays["expected_fen"].dropna())
+        paid = Counter(int(f) for f in pays.loc[pays["status"] == "matched", "amount_fen"])
     engine.dispose()
     if campaign == EDITED:  # the copy's figures reached the generator, the intake, the ledger and the workbooks
         assert expected.most_common(1)[0][0] == paid.most_common(1)[0][0] == EDITED_INDIVIDUAL_FEN

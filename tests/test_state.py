@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from canbao.cleanup.lists import cleanup_items
 from canbao.cleanup.load import load_cleanup
@@ -111,13 +111,13 @@ def test_the_dibao_resident_is_enrolled_in_every_output(ledger_engine: Engine, l
     day = date(2020, 11, 30)
     with ledger_engine.begin() as conn:
         facts = load_facts(conn, C)
-        settle_campaign(conn, c, day)
-        stored = dict(conn.execute(select(Enrollment.id_number, Enrollment.benefit_start)).all())
-        statuses = dict(conn.execute(select(Payment.external_ref, Payment.status)).all())
+        settled = settle_campaign(conn, c, day)
         statements = build_statements(c, load_settlement(conn, c, day), day)
         items = cleanup_items(c, load_cleanup(conn, c, day))
-    assert stored[pid(1)] == date(2021, 1, 1) and stored[pid(3)] is None
-    assert statuses == {"R2": "matched", "R3": "underpaid"}
+    starts = settled.enrollments.set_index("id_number")["benefit_start"]
+    assert starts[pid(1)] == pd.Timestamp(2021, 1, 1) and pd.isna(starts[pid(3)])
+    assert dict(zip(settled.payments["external_ref"], settled.payments["status"])) == {"R2": "matched",
+                                                                                      "R3": "underpaid"}
     report = build_report(facts, c, day).units.set_index("code")
     assert report.loc[VILLAGE, ["exempt", "paid", "enrolled"]].tolist() == [1, 1, 2]
     posted = posting_rows(c, campaign_state(c, facts, day))

@@ -33,5 +33,5 @@ def cleanup_data(facts: Facts, state: CampaignState) -> CleanupData:
 
 def load_cleanup(conn: Connection, c: Campaign, as_of: date) -> CleanupData:
     """Read everything cleanup needs for a campaign, as of the end of `as_of`."""
-    facts = load_facts(conn, c.id)
+    facts = load_facts(conn, c.id, residents=True)
     return cleanup_data(facts, campaign_state(c, facts, as_of))

@@ -26,7 +26,6 @@ NOT_AUDITED = (
     "and source row)",
     "residents: name, sex, birth date and phone are overwritten by a later file without an audit row; deceased_on "
     "from the deceased list likewise",
-    "payments.status / expected_fen and enrollments.benefit_start set by matching (settle) are not audited",
     "exemption_requests (funding batches) are not audited",
     "rejections hold no ID number, only the rejected column's value, masked: a row rejected for its ID is found "
     "here by the masked ID (possibly someone else's); a row rejected for another column cannot be tied to the "

@@ -25,7 +25,6 @@ from canbao.ledger.types import AwareDateTime, JsonDocument, NoFullIdText
 __all__ = [
     "NAMING_CONVENTION",
     "PAYMENT_KEY",
-    "PAYMENT_STATUSES",
     "UNIT_LEVELS",
     "VOLATILE",
     "Audit",
@@ -51,7 +50,6 @@ NAMING_CONVENTION = {
 }
 # A payment's natural key: references come from outside (banks, the tax app) and repeat across counties.
 PAYMENT_KEY = ("campaign_id", "channel", "external_ref")
-PAYMENT_STATUSES = ("matched", "underpaid", "overpaid", "orphan", "duplicate", "unchecked")
 UNIT_LEVELS = ("county", "town", "village", "school")
 # Column.info flag: bookkeeping (surrogate ids, write times, run ids) that `snapshot` leaves out.
 VOLATILE = {"volatile": True}
@@ -123,7 +121,6 @@ class Enrollment(Base):
     channel: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(8))
     registered_at: Mapped[date] = mapped_column(Date)
-    benefit_start: Mapped[date | None] = mapped_column(Date)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
     source_row: Mapped[int] = mapped_column(Integer)
 
@@ -136,7 +133,6 @@ class Payment(Base):
         # Channels number their receipts per county: the same reference in two campaigns is two payments.
         UniqueConstraint(*PAYMENT_KEY),
         ForeignKeyConstraint(["campaign_id", "unit_code"], ["units.campaign_id", "units.code"]),
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in PAYMENT_STATUSES)})", name="status"),
         Index("ix_payments_campaign_id_id_number", "campaign_id", "id_number"),
         Index("ix_payments_campaign_id_unit_code", "campaign_id", "unit_code"),
     )
@@ -150,8 +146,6 @@ class Payment(Base):
     paid_on: Mapped[date] = mapped_column(Date)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
     source_row: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), server_default="unchecked")
-    expected_fen: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Exemption(Base):

@@ -11,6 +11,7 @@ from canbao.policy.benefit_start import benefit_start
 from canbao.policy.model import Campaign
 from canbao.policy.quote import PolicyError, quote
 from canbao.policy.window import payment_window
+from canbao.state.distinct import per_distinct
 
 __all__ = ["benefit_outcomes", "benefit_starts", "expected_fen", "match_payments"]
 
@@ -24,13 +25,11 @@ def expected_fen(c: Campaign, people: pd.DataFrame) -> pd.Series:
     keys = pd.DataFrame({"category": people["category"].astype(str), "tier": people["tier"].astype(int),
                          "exemption": people["exemption"].astype("object").where(people["exemption"].notna(), None),
                          "late": late.fillna(False).astype(bool)})
-    table: dict[tuple, int] = {}
-    for key in keys.drop_duplicates().itertuples(index=False, name=None):
-        category, tier, exemption, is_late = key
-        q = quote(c, category, tier, exemption, probe if is_late else None)
-        table[key] = fen(q.resident_pays)
-    return pd.Series([table[k] for k in keys.itertuples(index=False, name=None)], index=people.index,
-                     dtype="int64")
+
+    def owed(category: str, tier: int, exemption: str | None, is_late: bool) -> tuple[int]:
+        return (fen(quote(c, category, tier, exemption, probe if is_late else None).resident_pays),)
+
+    return per_distinct(keys, owed, ["fen"])["fen"].astype("int64")
 
 
 def match_payments(c: Campaign, enrollments: pd.DataFrame, exemptions: pd.DataFrame,
@@ -77,27 +76,26 @@ def benefit_outcomes(c: Campaign, enrollments: pd.DataFrame, paid_on: pd.Series)
         if "insured_years" in enrollments else "",
         "category": enrollments["category"].astype(str),
     }, index=enrollments.index)[when.notna()]
-    found: dict[tuple, tuple[object, str | None, str | None]] = {}
-    for key in keys.drop_duplicates().itertuples(index=False, name=None):
-        kind, day, birth, years, category = key
+
+    def outcome(kind: str, day: pd.Timestamp, birth: pd.Timestamp, years: str, category: str
+                ) -> tuple[object, str | None, str | None]:
         insured = [int(y) for y in years.split(",") if y.strip()]
         try:
             got = benefit_start(c, kind, day.date(), None if pd.isna(birth) else birth.date(), insured, category)
         except PolicyError:  # no rule covers that day: no start rather than a wrong one
-            found[key] = (pd.NaT, None, None)
-            continue
+            return pd.NaT, None, None
         # A refused payment (after the last day, or cover only after the year) has no start (NaT).
-        found[key] = (pd.Timestamp(got.benefit_start) if got.benefit_start else pd.NaT, got.admission.outcome,
-                      got.admission.code)
-    values = [found[k] for k in keys.itertuples(index=False, name=None)]
+        return (pd.Timestamp(got.benefit_start) if got.benefit_start else pd.NaT, got.admission.outcome,
+                got.admission.code)
+
+    found = per_distinct(keys, outcome, ["benefit_start", "admission", "reason"])
     out = pd.DataFrame({"benefit_start": pd.Series(pd.NaT, index=enrollments.index, dtype="datetime64[us]"),
                         "admission": pd.Series(None, index=enrollments.index, dtype="object"),
                         "reason": pd.Series(None, index=enrollments.index, dtype="object")})
-    if values:
-        out.loc[keys.index, "benefit_start"] = pd.to_datetime(pd.Series([v[0] for v in values], index=keys.index,
-                                                                        dtype="object"))
-        out.loc[keys.index, "admission"] = [v[1] for v in values]
-        out.loc[keys.index, "reason"] = [v[2] for v in values]
+    if len(found):
+        out.loc[keys.index, "benefit_start"] = pd.to_datetime(found["benefit_start"]).to_numpy()
+        out.loc[keys.index, "admission"] = found["admission"].to_numpy()
+        out.loc[keys.index, "reason"] = found["reason"].to_numpy()
     for column in ("admission", "reason"):  # pandas fills the rows not assigned with NaN: keep them None
         out[column] = out[column].astype("object").where(out[column].notna(), None)
     return out

@@ -12,6 +12,7 @@ from canbao.money import fen
 from canbao.policy.model import Campaign
 from canbao.policy.quote import quote
 from canbao.policy.window import payment_window
+from canbao.state.distinct import per_distinct
 from canbao.state.facts import Facts
 from canbao.state.matching import benefit_outcomes, match_payments
 from canbao.state.proofs import proof_review
@@ -68,13 +69,12 @@ def _shares(c: Campaign, keys: pd.DataFrame) -> pd.DataFrame:
     """Each party's share in fen for every (category, tier, exemption, late) row of `keys`."""
     late_after = c.contribution.late.after if c.contribution.late else None
     probe = late_after + timedelta(days=1) if late_after else None
-    table = {}
-    for key in keys.drop_duplicates().itertuples(index=False, name=None):
-        category, tier, exemption, late = key
+
+    def shares(category: str, tier: int, exemption: str, late: bool) -> tuple[int, int, int, int]:
         q = quote(c, category, int(tier), exemption or None, probe if late else None)
-        table[key] = (fen(q.government_subsidy), fen(q.fund_transfer), fen(q.paid_on_behalf), fen(q.resident_pays))
-    values = [table[k] for k in keys.itertuples(index=False, name=None)]
-    return pd.DataFrame(values, columns=list(SHARE_COLUMNS), index=keys.index, dtype="int64")
+        return fen(q.government_subsidy), fen(q.fund_transfer), fen(q.paid_on_behalf), fen(q.resident_pays)
+
+    return per_distinct(keys, shares, list(SHARE_COLUMNS)).astype("int64")
 
 
 def _in_effect(facts: Facts, cut: pd.Timestamp) -> pd.DataFrame:
