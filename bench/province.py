@@ -35,10 +35,13 @@ __all__ = ["ledger_figures", "main", "take_in_province"]
 SEED_BASE = 1000  # county k is generated with seed SEED_BASE + k
 
 
-def _child(kind: str, args: dict[str, Any], workers: int | None) -> dict[str, Any]:
-    """Run one step in a fresh process: its JSON result, with its wall time around the process."""
+def _child(kind: str, args: dict[str, Any], workers: int | None, in_process: bool = False) -> dict[str, Any]:
+    """Run one step in a fresh process: its JSON result, with its wall time around the process (`in_process`:
+    in this process, for the smoke test; RSS then being this process's peak so far)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **({"CANBAO_WORKERS": str(workers)} if workers else {})}
     start = time.perf_counter()
+    if in_process:
+        return {**_run_child(kind, args), "wall_s": time.perf_counter() - start}
     done = subprocess.run([sys.executable, __file__, "--child", kind, json.dumps(args)], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=False)
     if done.returncode:
@@ -71,7 +74,8 @@ def _run_child(kind: str, args: dict[str, Any]) -> dict[str, Any]:
 
 def ledger_figures(url: str) -> dict[str, Any]:
     """The ledger's residents, each campaign's people (distinct IDs it enrolled or lists as last year's insured),
-    the IDs found in more than one campaign, and the database's size in bytes."""
+    the residents who are no campaign's people (on a deceased list only, or otherwise), the IDs found in more
+    than one campaign, and the database's size in bytes."""
     people = ("SELECT campaign_id, id_number FROM enrollments UNION "
               "SELECT campaign_id, id_number FROM prior_insured")
     engine = sa.create_engine(url)
@@ -79,24 +83,28 @@ def ledger_figures(url: str) -> dict[str, Any]:
         residents = conn.exec_driver_sql("SELECT count(*) FROM residents").scalar_one()
         by_campaign = {str(c): int(n) for c, n in conn.exec_driver_sql(
             f"SELECT campaign_id, count(*) FROM ({people}) p GROUP BY campaign_id").all()}
+        apart = dict(conn.exec_driver_sql(  # residents of no campaign's people: what list brought them in
+            f"SELECT r.deceased_on IS NOT NULL, count(*) FROM residents r LEFT JOIN ({people}) p "
+            "ON p.id_number = r.id_number WHERE p.id_number IS NULL GROUP BY 1").all())
         shared = conn.exec_driver_sql(f"SELECT count(*) FROM (SELECT id_number FROM ({people}) p "
                                       "GROUP BY id_number HAVING count(*) > 1) s").scalar_one()
         size = (conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
                 if conn.dialect.name == "postgresql" else Path(str(engine.url.database)).stat().st_size)
     engine.dispose()
-    return {"residents": residents, "people_by_campaign": by_campaign, "shared_ids": shared, "db_bytes": size}
+    return {"residents": residents, "people_by_campaign": by_campaign, "shared_ids": shared, "db_bytes": size,
+            "only_deceased_list": int(apart.get(True, 0)), "unattached": int(apart.get(False, 0))}
 
 
 def take_in_province(url: str, counties: list[County], scale: float, work: Path, workers: int | None = None,
-                     log: Any = None) -> dict[str, Any]:
+                     log: Any = None, in_process: bool = False) -> dict[str, Any]:
     """Generate and take in each county in turn into the ledger at `url`: per county and whole-run figures."""
     start, rows = time.perf_counter(), list[dict[str, Any]]()
     for county in counties:
         folder = work / county.campaign
         gen = _child("generate", {"config": str(county.config), "scale": scale, "seed": SEED_BASE + county.number,
-                                  "out": str(folder)}, workers)
+                                  "out": str(folder)}, workers, in_process)
         took = _child("intake", {"inbox": str(folder / "inbox"), "url": url, "config": str(county.config),
-                                 "work": str(folder / "out")}, workers)
+                                 "work": str(folder / "out")}, workers, in_process)
         shutil.rmtree(folder)
         rows.append({"campaign": county.campaign, "area_code": county.area_code, "generate": gen, "intake": took})
         if log:
@@ -131,8 +139,9 @@ def table(m: dict[str, Any]) -> str:
     taken = sum(r["intake"]["rows"] for r in m["counties"])
     cpu = sum(r[s]["cpu_s"] for r in m["counties"] for s in ("generate", "intake"))
     lines += ["", f"Province: {n} counties at scale {m['scale']}, {generated:,} residents generated, "
-              f"{taken:,} rows taken in; **{led['residents']:,} residents in the ledger** (the counties' people "
-              f"summed: {sum(people.values()):,}; IDs in more than one county: {led['shared_ids']:,}); "
+              f"{taken:,} rows taken in; **{led['residents']:,} residents in the ledger** = the counties' people "
+              f"summed {sum(people.values()):,} + {led['only_deceased_list']:,} only on a deceased list + "
+              f"{led['unattached']:,} other; IDs in more than one county: {led['shared_ids']:,}; "
               f"wall {m['wall_s']:,.1f} s (generation included), CPU {cpu:,.1f} s; **max peak RSS "
               f"{m['peak_rss_mib']:,.0f} MiB** (any process, this one included); database size "
               f"{led['db_bytes'] / 2**20:,.0f} MiB."]
