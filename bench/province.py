@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.province_counties import County, county_configs
-from bench.scale import ROOT, _rss_mib, _stage_url, stage_domain
+from bench.scale import ROOT, _cpu_seconds, _rss_mib, _stage_url, stage_domain
 
 __all__ = ["ledger_figures", "main", "take_in_province"]
 
@@ -62,13 +62,11 @@ def _generate(config: str, scale: float, seed: int, out: str) -> dict[str, Any]:
 
 
 def _run_child(kind: str, args: dict[str, Any]) -> dict[str, Any]:
-    from bench.scale import _cpu_seconds
-
+    """One step, with this process's peak RSS and CPU time (its pool's processes included)."""
     if kind == "generate":
         got = _generate(**args)
     else:
-        work = Path(args["work"])
-        got = stage_domain(Path(args["inbox"]), args["url"], args["config"], work)
+        got = stage_domain(Path(args["inbox"]), args["url"], args["config"], Path(args["work"]))
     return {**got, "rss_mib": _rss_mib(), "cpu_s": _cpu_seconds()}
 
 
