@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--database-url", help="PostgreSQL server URL; a database is created on it and dropped after "
                    "(default: a SQLite file in a temporary folder)")
     p.add_argument("--workers", type=int, help="CANBAO_WORKERS for the reading pool (default: the cores)")
-    p.add_argument("--keep-db", action="store_true", help="keep the database (its URL is printed)")
+    p.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (its URL goes to stderr)")
     p.add_argument("--json", action="store_true", help="print the measurements as JSON, not the table")
     p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -171,8 +171,9 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             if args.database_url and not args.keep_db:
                 _drop(args.database_url, url)
-    if args.keep_db:
+    if args.keep_db and args.database_url:
         m["database_url"] = sa.make_url(url).render_as_string(hide_password=True)
+        print(f"kept: {m['database_url']}", file=sys.stderr)
     print(json.dumps(m, indent=1) if args.json else table(m))
 
 
