@@ -14,16 +14,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from report_data import CAMPAIGN, write_campaign
+from sqlalchemy import Engine
 
 from canbao import clock
 from canbao.clock import SHANGHAI
 from canbao.identity import make_id
+from canbao.ledger.bulk import upsert
+from canbao.ledger.schema import PAYMENT_KEY, Enrollment, Import, Payment, Resident
 from canbao.policy.load import load_campaign
 from canbao.reports.cutoff import cutoff_text, report_cutoff
 from canbao.reports.progress import build_report
-from canbao.reports.snapshot import from_content, to_content
+from canbao.reports.snapshot import from_content, load_snapshot, save_snapshot, to_content
 from canbao.reports.weekly_workbook import write_weekly_workbook
-from canbao.state import Facts, make_facts
+from canbao.state import Facts, load_facts, make_facts
 
 VILLAGE = "5001030101"
 UNITS = pd.DataFrame([("500103", "渝中区", "county", None, None), ("50010301", "七星岗街道", "town", "500103", 4),
@@ -100,3 +104,49 @@ def test_the_workbook_states_the_minute_in_a2(tmp_path: Path) -> None:
     report = build_report(_facts(), load_campaign("yuzhong-2021"), TODAY, MADE)
     a2 = load_workbook(write_weekly_workbook(tmp_path / "w.xlsx", report)).worksheets[0]["A2"].value
     assert a2.startswith("截至2020年11月9日3时18分")
+
+
+def test_the_ledger_keeps_the_moment_of_a_stored_report(ledger_engine: Engine) -> None:
+    write_campaign(ledger_engine, seed=7)
+    c = load_campaign(CAMPAIGN)
+    with ledger_engine.begin() as conn:
+        report = build_report(load_facts(conn, c.id), c, TODAY, MADE)
+        sha, _ = save_snapshot(conn, report, config_sha256=None, now=MADE)
+    with ledger_engine.connect() as conn:
+        stored = load_snapshot(conn, CAMPAIGN, TODAY, sha)
+    assert stored is not None and stored.cutoff == MADE and stored.cutoff_text == "2020年11月9日3时18分"
+
+
+def _import_at_0315(engine: Engine) -> None:
+    """One more resident, registered on 11-08 and paid 280 yuan on 11-09, imported at 03:15 on 11-09."""
+    pid = make_id("500103", date(1985, 5, 5), 991)
+    with engine.begin() as conn:
+        upsert(conn, Import, [{"id": 2, "campaign_id": CAMPAIGN, "source": "service_window", "file_name": "0315.xlsx",
+                               "sha256": "2" * 64, "rows_total": 1, "rows_accepted": 1, "rows_rejected": 0,
+                               "imported_at": IMPORTED}], keys=["id"])
+        upsert(conn, Resident, [{"id_number": pid, "name": "周明", "sex": "M", "birth_date": date(1985, 5, 5)}],
+               keys=["id_number"])
+        upsert(conn, Enrollment, [{"campaign_id": CAMPAIGN, "id_number": pid, "unit_code": VILLAGE,
+                                   "category": "resident", "tier": 1, "channel": "service_window", "kind": "renewal",
+                                   "registered_at": YESTERDAY, "import_id": 2, "source_row": 1}],
+               keys=["campaign_id", "id_number"])
+        upsert(conn, Payment, [{"campaign_id": CAMPAIGN, "channel": "service_window", "external_ref": "R0315",
+                                "id_number": pid, "unit_code": VILLAGE, "amount_fen": 28000, "paid_on": TODAY,
+                                "import_id": 2, "source_row": 1, "status": "matched"}], keys=PAYMENT_KEY)
+
+
+def test_an_import_at_0315_counts_in_the_report_at_0318_through_the_ledger(ledger_engine: Engine) -> None:
+    write_campaign(ledger_engine, seed=7)
+    c = load_campaign(CAMPAIGN)
+
+    def county(as_of: date, cutoff: datetime) -> tuple[int, int]:
+        with ledger_engine.connect() as conn:
+            row = build_report(load_facts(conn, c.id), c, as_of, cutoff).county
+        return int(row["registered"]), int(row["enrolled"])
+
+    before_today, before_yesterday = county(TODAY, MADE), county(YESTERDAY, END_OF_YESTERDAY)
+    _import_at_0315(ledger_engine)
+    registered, enrolled = before_today
+    assert county(TODAY, report_cutoff(TODAY, MADE)) == (registered + 1, enrolled + 1)
+    assert county(TODAY, datetime(2020, 11, 9, 3, tzinfo=SHANGHAI)) == before_today  # the old whole-hour cut
+    assert county(YESTERDAY, report_cutoff(YESTERDAY, MADE)) == before_yesterday
