@@ -79,6 +79,11 @@ def test_the_day_is_shanghais_whatever_the_zone_of_the_clock() -> None:
     assert report_cutoff(YESTERDAY, utc) == END_OF_YESTERDAY
 
 
+def test_a_report_for_a_day_to_come_stands_at_now_and_says_so() -> None:
+    cut = report_cutoff(date(2020, 11, 16), MADE)
+    assert cut == MADE and cutoff_text(date(2020, 11, 16), cut) == "2020年11月9日3时18分"
+
+
 @pytest.mark.parametrize(("as_of", "cut", "text", "hour"), [
     (TODAY, MADE, "2020年11月9日3时18分", 3),
     (TODAY, datetime(2020, 11, 9, 9, tzinfo=SHANGHAI), "2020年11月9日9时", 9),

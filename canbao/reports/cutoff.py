@@ -11,10 +11,10 @@ __all__ = ["cutoff_text", "report_cutoff"]
 
 
 def report_cutoff(as_of: date, now: datetime) -> datetime:
-    """The cut for a report as of `as_of` made at `now`: `now` itself when that is `as_of` (an import a minute
-    before counts), else the end of `as_of` (what was known that day, whenever the report is made)."""
-    moment = now.astimezone(SHANGHAI)
-    return moment if moment.date() == as_of else known_by(as_of)
+    """The cut for a report as of `as_of` made at `now`: the earlier of `now` and the end of `as_of` — on the day
+    itself the moment it is made (an import a minute before counts), for a past day what was known by its end
+    (whenever the report is made), for a day still to come what is known now."""
+    return min(now.astimezone(SHANGHAI), known_by(as_of))
 
 
 def cutoff_text(as_of: date, cutoff: datetime) -> str:
