@@ -1,4 +1,4 @@
-"""When a report's figures stand: the moment it is made on its own day, else the end of the day reported on."""
+"""When a report's figures stand: the earlier of the moment it is made and the end of the day reported on."""
 
 from __future__ import annotations
 
