@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from flows.params import Blank, OptionalText, labelled
+from flows.params import BLANK, Blank, OptionalText, labelled
 
 __all__ = ["Completions", "ConfirmationFile", "Confirmations", "DutyDone", "SimulationOut", "SimulationScale",
            "SimulationSeed", "StepWeeks", "TargetScale", "TransferReceived"]
@@ -17,18 +17,25 @@ __all__ = ["Completions", "ConfirmationFile", "Confirmations", "DutyDone", "Simu
 class DutyDone(BaseModel):
     """A coordinator's record that a duty on the calendar was done."""
 
+    model_config = ConfigDict(validate_default=True)  # the BLANK default becomes None, as a blank box does
+
     code: Annotated[str, Field(title="事项编号", description="工作日程表中的事项编号，如 leaflets_to_households")]
     done_on: Annotated[date, Field(title="完成日期")]
-    note: Annotated[str | None, Field(title="完成情况", description="如：已发放政策要点12万份")] = None
+    # Form items take the top-level parameters' BLANK idea: an empty box, not a "None" toggle; empty means none.
+    note: Annotated[str | None, Blank, OptionalText, Field(
+        title="完成情况", description="如：已发放政策要点12万份；可留空")] = BLANK
 
 
 class TransferReceived(BaseModel):
     """A transfer the bank (or the finance bureau) confirmed as received."""
 
+    model_config = ConfigDict(validate_default=True)  # the BLANK defaults become None, as blank boxes do
+
     code: Annotated[str, Field(title="转账编号", description="资金划转申请表中的转账编号")]
     confirmed_on: Annotated[date, Field(title="到账日期")]
-    reference: Annotated[str | None, Field(title="银行流水号")] = None
-    amount: Annotated[Decimal | None, Field(title="到账金额（元）", description="填写时须与申请金额一致")] = None
+    reference: Annotated[str | None, Blank, OptionalText, Field(title="银行流水号", description="可留空")] = BLANK
+    amount: Annotated[Decimal | None, Blank, OptionalText, Field(
+        title="到账金额（元）", description="如 12345.60，填写时须与申请金额一致；留空则按申请金额")] = BLANK
 
 
 ConfirmationFile = Annotated[str | None, Blank, OptionalText, labelled(

@@ -17,7 +17,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from canbao.rollup import CountyFigures, load_hierarchy, roll_up
 from canbao.state.figures import pct
-from flows.params import AsOf, OutputDir, labelled
+from flows.params import BLANK, AsOf, Blank, OptionalText, OutputDir, labelled
 from tasks.rollup import county_figures_task, publish_rollup, write_rollup_files
 from tasks.runtime import clock_today
 
@@ -59,10 +59,11 @@ def _run_name() -> str:
 def rollup_report(
     hierarchy: Annotated[str, labelled("汇总配置", "configs/rollup/ 中的配置文件：哪些县组成哪些市、省")] =
     "configs/rollup/jiangsu-2020.yaml",
-    as_of: AsOf = None,
-    output_dir: OutputDir = None,
+    as_of: AsOf = BLANK,
+    output_dir: OutputDir = BLANK,
     task_runner: Annotated[RunnerKind, labelled("并行方式", "threads：本进程多线程；dask：Dask 集群")] = "threads",
-    dask_address: Annotated[str | None, labelled("Dask 集群地址", "如 tcp://10.0.0.5:8786；留空则启动本机集群")] = None,
+    dask_address: Annotated[str | None, Blank, OptionalText, labelled(
+        "Dask 集群地址", "如 tcp://10.0.0.5:8786；留空则启动本机集群")] = BLANK,
     workers: Annotated[int, labelled("并行数", "线程数或本机 Dask 集群的进程数")] = 2,
     dask_processes: Annotated[bool, labelled("本机 Dask 集群用多进程", "否则本机集群的各 worker 为线程")] = True,
 ) -> dict[str, Any]:

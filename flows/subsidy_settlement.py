@@ -7,8 +7,9 @@ from pathlib import Path
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from canbao.money import fen, format_yuan, yuan
+from canbao.money import fen
 from canbao.settlement.confirmations import read_bank_confirmations
+from canbao.settlement.summary import settlement_markdown
 from canbao.settlement.transfer_ledger import Confirmation
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
@@ -22,22 +23,6 @@ from tasks.settlement import compute_statements, confirm_transfers, request_tran
 
 __all__ = ["subsidy_settlement"]
 
-_TOTALS = {"enrolled": "参保人数", "required_fen": "应筹资金", "government_fen": "财政补助",
-           "fund_transfer_fen": "基金划转",
-           "on_behalf_fen": "代缴个人缴费", "resident_fen": "个人实缴", "advances_fen": "代垫待结算",
-           "awards_fen": "村级奖励", "transfers_fen": "申请划转合计"}
-
-
-def _markdown(campaign: str, day: str, totals: dict[str, int], reconciled: bool, states: dict) -> str:
-    lines = [f"# {campaign} 财政补助结算（{day}）", "", "| 项目 | 数值 |", "|---|---|"]
-    for key, label in _TOTALS.items():
-        value = totals[key]
-        lines.append(f"| {label} | {value if key == 'enrolled' else format_yuan(yuan(value)) + ' 元'} |")
-    lines += ["", f"核对结果：{'平衡' if reconciled else '不平衡，请查看分类别核对和缴费资金核对'}",
-              f"资金划转：{', '.join(f'{k} {v}' for k, v in states.items()) or '无'}"]
-    return "\n".join(lines)
-
-
 @flow(name="subsidy-settlement", flow_run_name="{campaign}-subsidy-settlement", log_prints=True)
 @reports_failure("资助结算")
 @holds_ledger
@@ -50,7 +35,7 @@ def subsidy_settlement(
     config_path: ConfigPath = BLANK,
 ) -> dict:
     """Compute the statements, request the transfers the config asks for, record confirmations, write files."""
-    _, ref = run_config(campaign, config_path)
+    c, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
     statements = compute_statements(ref, day)
     stored = request_transfers(campaign, statements, day)
@@ -64,8 +49,10 @@ def subsidy_settlement(
     out = reports_dir(campaign, output_dir, "结算")
     written = write_settlement_files(ref, statements, day, str(out))
     totals = statements.totals()
-    create_markdown_artifact(_markdown(campaign, day.isoformat(), totals, statements.reconciled, written["states"]),
-                             key=f"{campaign}-settlement", description="财政补助结算汇总")
+    title = f"{c.campaign.locality}{c.campaign.insurance_year}年度"
+    create_markdown_artifact(settlement_markdown(title, day.isoformat(), totals, statements.reconciled,
+                                                 written["states"]), key=f"{campaign}-settlement",
+                             description="财政补助结算汇总")
     link_outputs(campaign, out)
     if written["transfers"]:
         create_table_artifact(written["transfers"], key=f"{campaign}-fiscal-transfers",

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from prefect import flow
 from pydantic import Field
 
+from canbao.reports.cutoff import report_cutoff
 from canbao.reports.report_day import require_report_day
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
@@ -42,17 +43,17 @@ def weekly_report(
     snapshot: SnapshotId = BLANK,
     config_path: ConfigPath = BLANK,
 ) -> dict:
-    """Count every unit as of the day (the hour when it is today), keep the numbers, then draw every output."""
+    """Count every unit as of the day (as known now when it is today), keep the numbers, then draw every output."""
     c, ref = run_config(campaign, config_path)
     day = as_of or clock_today()
     require_report_day(c, day)
-    hour = clock_now().hour if day == clock_today() else 24
-    content = stored_weekly(campaign, day, snapshot or None) if reproduce else compute_weekly(ref, day, hour)
+    cutoff = report_cutoff(day, clock_now())
+    content = stored_weekly(campaign, day, snapshot or None) if reproduce else compute_weekly(ref, day, cutoff)
     out = reports_dir(campaign, output_dir, "weekly")
     out.mkdir(parents=True, exist_ok=True)
     files = write_weekly_files(content, str(out))
     key = publish_weekly(content, files)
     link_outputs(campaign, out)
     county = next(u for u in content["units"] if u["level"] == "county")
-    return {"campaign": campaign, "as_of": day.isoformat(), "cutoff_hour": content["cutoff_hour"],
+    return {"campaign": campaign, "as_of": day.isoformat(), "cutoff": content["cutoff"],
             "enrolled": county["enrolled"], "target": county["target"], "artifact": key, "files": files}

@@ -55,9 +55,11 @@ def _shown(path: Path) -> str:
 @task(name="scan-exemption-lists", cache_policy=NO_CACHE, persist_result=False)
 def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
     """The deliveries waiting in `inbox/exemption/<agency>/`."""
-    deliveries, skipped = scan_deliveries(Path(inbox), load_campaign(campaign))
+    c = load_campaign(campaign)
+    deliveries, skipped = scan_deliveries(Path(inbox), c)
     logger = get_run_logger()
-    logger.info("收到 %d 个部门报送的名单：%s", len(deliveries), "、".join(d.agency for d in deliveries) or "无")
+    logger.info("收到 %d 个部门报送的名单：%s", len(deliveries),
+                "、".join(agency_name(c, d.agency) for d in deliveries) or "无")
     for name in skipped:
         logger.warning("未处理（不在报送名单部门对应的文件夹中）：%s",
                        mask_ids_in(name))
@@ -66,22 +68,22 @@ def scan_lists(campaign: str, inbox: str) -> list[Delivery]:
 
 def _report_files(c: Campaign, delivery: Delivery, rows: ListRows, out: str) -> dict[str, Any]:
     """Refused files and unused columns: logged, and refused files sent back to the agency as a note."""
-    logger = get_run_logger()
+    logger, name = get_run_logger(), agency_name(c, delivery.agency)
     problems = [asdict(p) for p in rows.problems]
     ignored = {n.file: unused for n in rows.notes
                if (unused := [h for h in n.ignored if normalize_header(h) not in NOT_DATA])}
     for p in problems:
-        logger.error("%s 的文件未能导入：%s", delivery.agency, "\n".join(problem_lines(p)))
+        logger.error("%s的文件未能导入：%s", name, "\n".join(problem_lines(p)))
     for file, columns in ignored.items():
-        logger.warning("%s “%s”中未使用的列：%s", delivery.agency, file, "、".join(columns))
+        logger.warning("%s“%s”中未使用的列：%s", name, mask_ids_in(file), "、".join(columns))
     for file, n in rows.undated.items():
-        logger.warning("%s “%s”中有 %d 行纳入资助时间无法识别，人员照常导入、该时间留空", delivery.agency, file, n)
+        logger.warning("%s“%s”中有 %d 行纳入资助时间无法识别，人员照常导入、该时间留空", name, mask_ids_in(file), n)
     if problems:
         notice = agency_notice(c, delivery.agency, problems)
-        stem = Path(out) / f"{safe_name(agency_name(c, delivery.agency))}_文件未能导入"
+        stem = Path(out) / f"{safe_name(name)}_文件未能导入"
         Path(f"{stem}.md").write_text(notice, encoding="utf-8")
         create_markdown_artifact(notice, key=artifact_key(c.id, delivery.agency, "refused-files"),
-                                 description=f"免缴对象名单文件未能导入：{agency_name(c, delivery.agency)}")
+                                 description=f"免缴对象名单文件未能导入：{name}")
     return {"problems": problems, "ignored_columns": ignored, "undated": dict(rows.undated)}
 
 
@@ -98,14 +100,14 @@ def receive_list(campaign: str, delivery: Delivery, as_of: date, out: str, again
         repeated = None if got is not None else same_delivery(conn, c.id, delivery)
     if got is None:
         get_run_logger().warning("%s：这些文件与已导入的第%s版完全相同，未再次导入（如需导入，请勾选“重新导入相同文件”）",
-                                 delivery.agency, repeated)
+                                 agency_name(c, delivery.agency), repeated)
         return {"agency": delivery.agency, "version": None, "repeated": repeated, **files}
     if len(rows.rejected):
         stem = review_stem(Path(out), c, got.agency, got.version)
         write_returned_rows(Path(f"{stem}_退回行.xlsx"), c, got.agency, rows.rejected)
     emit_event(**event_spec(c, "received", [got.agency], {"agency": got.agency, "version": got.version,
                                                            "base_version": got.base_version, **got.counts}))
-    get_run_logger().info("%s：已收到第%d版，%s", got.agency, got.version, change_counts(got.counts))
+    get_run_logger().info("%s：已收到第%d版，%s", agency_name(c, got.agency), got.version, change_counts(got.counts))
     return {"agency": got.agency, "version": got.version, "counts": got.counts, **files}
 
 
@@ -153,7 +155,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
     with ledger_engine().begin() as conn:
         done = decide(conn, c.id, agency, version, decision, effective_moment(as_of))
     if done is None:
-        get_run_logger().warning("%s第%d版已在其他运行中审核或已被新版本取代", agency, version)
+        get_run_logger().warning("%s第%d版已在其他运行中审核或已被新版本取代", agency_name(c, agency), version)
         return None
     payload = {"agency": agency, "version": version, "status": done["status"], "excluded": done["excluded"]}
     if done["status"] == "rejected":
@@ -165,6 +167,7 @@ def record_decision(campaign: str, agency: str, version: int, decision: Decision
     emit_event(**event_spec(c, "rejected" if done["status"] == "rejected" else "approved", [agency], payload))
     if done["unmatched"]:
         get_run_logger().warning("以下剔除项在名单中找不到对应人员：%s", "、".join(done["unmatched"]))
-    get_run_logger().info("%s第%d版：%s", agency, version, STATUS_LABELS.get(done["status"], done["status"]))
+    get_run_logger().info("%s第%d版：%s", agency_name(c, agency), version,
+                          STATUS_LABELS.get(done["status"], done["status"]))
     return done
 

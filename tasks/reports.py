@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,9 @@ def reports_dir(campaign: str, output_dir: str | None, *parts: str) -> Path:
 
 
 @task(name="compute-weekly-report", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
-def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, Any]:
-    """Count the ledger as of the day and store the numbers as a snapshot; returns the snapshot content.
+def compute_weekly(campaign: str, as_of: date, cutoff: datetime) -> dict[str, Any]:
+    """Count the ledger as of the day, as known at `cutoff`, and store the numbers as a snapshot; returns the
+    snapshot content.
 
     `campaign` is an id or a config path, as for every task that loads the config."""
     c = load_campaign(campaign)
@@ -51,9 +52,9 @@ def compute_weekly(campaign: str, as_of: date, cutoff_hour: int) -> dict[str, An
         row = conn.execute(select(CampaignRow.config_sha256).where(CampaignRow.id == c.id)).first()
         if row is None:
             raise InputError(f"{c.id} 尚未导入台账：请先运行参保登记与缴费导入（registration-payment）")
-        report = build_report(load_facts(conn, c.id), c, as_of, cutoff_hour)
+        report = build_report(load_facts(conn, c.id), c, as_of, cutoff)
         sha, content = save_snapshot(conn, report, config_sha256=row[0], now=clock_now(), flow_run_id=flow_run_id())
-    get_run_logger().info("%s 截至 %s：已参保 %d 人；快照 %s", c.id, as_of,
+    get_run_logger().info("%s 截至 %s：已参保 %d 人；快照 %s", c.id, report.cutoff_text,
                           int(report.county["enrolled"]), sha[:12])
     return content
 

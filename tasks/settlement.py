@@ -58,7 +58,7 @@ def confirm_transfers(campaign: str, confirmations: list[Confirmation]) -> list[
     with ledger_engine().begin() as conn:
         refused = record_confirmations(conn, campaign, confirmations, clock_now(), flow_run_id())
     if refused:
-        get_run_logger().warning("以下到账确认未被接受：%s", refused)
+        get_run_logger().warning("以下到账确认未被接受：%s", "；".join(f"{r['code']}（{r['label']}）" for r in refused))
     return refused
 
 

@@ -21,6 +21,7 @@ from canbao.reports.ledger_frames import bulletin_groups
 from canbao.reports.snapshot import from_content, to_content
 from canbao.reports.weekly import COUNT_COLUMNS, WeeklyReport
 from canbao.reports.workbook_notes import notes_lines
+from canbao.state import known_by
 
 
 def _with_bulletin(c: Campaign, **fields: object) -> Campaign:
@@ -104,7 +105,7 @@ def _report(style: BulletinStyle) -> WeeklyReport:
                            for code, (t, e) in zip(["9", "01", "02", "03"],
                                                    [tuple(map(sum, zip(*counts))), *counts])])
     series = pd.DataFrame({DAY: units.set_index("code")["enrolled"]})
-    return WeeklyReport("x-2021", "某县", 2021, DAY, 24, date(2020, 9, 1), DAY, D("0.98"), D("1"), D("0.95"),
+    return WeeklyReport("x-2021", "某县", 2021, DAY, known_by(DAY), date(2020, 9, 1), DAY, D("0.98"), D("1"), D("0.95"),
                         D("0.80"), {1: "一档"}, {"dibao": "低保对象", "tekun": "特困人员", "orphan": "孤儿"},
                         units, groups, series, series, "", style)
 

@@ -18,7 +18,7 @@ from canbao.reports import fonts
 from canbao.reports.chart import CHART_SKIPPED, progress_chart
 from canbao.reports.progress import build_report
 from canbao.reports.summary import report_markdown
-from canbao.state import load_facts
+from canbao.state import known_by, load_facts
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_no_font_means_no_chart_and_a_warning_first_in_the_artifact(no_font: Non
     c = load_campaign(CAMPAIGN)
     engine = make_engine(ledger_env)
     with engine.connect() as conn:
-        report = build_report(load_facts(conn, c.id), c, date(2020, 11, 9), 9)
+        report = build_report(load_facts(conn, c.id), c, date(2020, 11, 9), known_by(date(2020, 11, 9), 9))
     engine.dispose()
     outcome = progress_chart(tmp_path / "c.png", report)
     assert outcome.path is None and outcome.warning == CHART_SKIPPED and not (tmp_path / "c.png").exists()

@@ -23,7 +23,7 @@ from canbao.reports.progress import build_report
 from canbao.reports.table import level_table, pct
 from canbao.reports.weekly import WeeklyReport
 from canbao.reports.weekly_workbook import RATE_HEADER, write_weekly_workbook
-from canbao.state import DENOMINATORS, campaign_state, load_facts
+from canbao.state import DENOMINATORS, campaign_state, known_by, load_facts
 
 DAY = date(2020, 11, 9)
 
@@ -38,7 +38,7 @@ def report(sqlite_url: str) -> WeeklyReport:
     write_campaign(engine, seed=11)
     c = load_campaign(CAMPAIGN)
     with engine.connect() as conn:
-        built = build_report(load_facts(conn, c.id), c, DAY, 9)
+        built = build_report(load_facts(conn, c.id), c, DAY, known_by(DAY, 9))
     engine.dispose()
     return built
 

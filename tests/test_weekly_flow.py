@@ -57,7 +57,7 @@ def test_weekly_report_flow_writes_outputs_artifacts_and_reproduces(harness: Non
     from flows.weekly_report import weekly_report
 
     first = weekly_report(campaign=CAMPAIGN, output_dir=str(tmp_path / "a"))
-    assert first["as_of"] == "2020-11-09" and first["cutoff_hour"] == 9
+    assert first["as_of"] == "2020-11-09" and first["cutoff"] == "2020-11-09T09:30:00+08:00"
     assert first["artifact"] == "yuzhong-2021-weekly-2020-11-09"
     assert {"yuzhong-2021-weekly-2020-11-09", "yuzhong-2021-weekly-2020-11-09-units"} <= _artifact_keys(
         "yuzhong-2021-weekly-2020-11-09")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -41,13 +41,14 @@ def _series(c: Campaign, facts: Facts, dates: list[date],
     return enrolled, registered, past.enrolled[week_before]
 
 
-def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) -> WeeklyReport:
-    """The weekly report's numbers as of `cutoff_hour` o'clock of `as_of` (24: the end of the day)."""
+def build_report(facts: Facts, c: Campaign, as_of: date, cutoff: datetime | None = None) -> WeeklyReport:
+    """The weekly report's numbers as of `as_of`, counting what was known by `cutoff` (default: the day's end)."""
     units = facts.units
     codes = units["code"]
     pairs = subtree_pairs(units)
     level_of = dict(zip(units["code"], units["level"]))
-    now = campaign_state(c, facts, as_of, known_by(as_of, cutoff_hour))
+    cutoff = cutoff or known_by(as_of)
+    now = campaign_state(c, facts, as_of, cutoff)
     people = now.people
     enrolled = people["enrolled"].to_numpy()
     cohort = (people["registered_at"] <= pd.Timestamp(as_of) - pd.Timedelta(days=COHORT_DAYS)).to_numpy()
@@ -82,7 +83,7 @@ def build_report(facts: Facts, c: Campaign, as_of: date, cutoff_hour: int = 24) 
                        names=["group", "code"]).reset_index() if len(by_group) else pd.DataFrame(
         columns=["group", "code", "target", "enrolled"])
     r = c.reporting
-    return WeeklyReport(c.id, c.campaign.locality, c.campaign.insurance_year, as_of, cutoff_hour, start, end,
+    return WeeklyReport(c.id, c.campaign.locality, c.campaign.insurance_year, as_of, cutoff, start, end,
                         r.goal_rate, r.special_group_goal, r.good_threshold, r.warning_threshold,
                         dict(c.contribution.tiers), followed_groups(c), table, groups, series, registered_series,
                         assumption_footnote(c), bulletin_style(c, as_of))

@@ -15,6 +15,7 @@ from canbao.ledger.bulk import upsert
 from canbao.ledger.schema_reports import ReportSnapshot
 from canbao.reports.bulletin_style import BulletinStyle
 from canbao.reports.weekly import COUNT_COLUMNS, WeeklyReport
+from canbao.state import known_by
 
 __all__ = ["FORMAT_VERSION", "content_sha256", "from_content", "load_snapshot", "save_snapshot", "to_content"]
 
@@ -34,7 +35,7 @@ def to_content(r: WeeklyReport) -> dict[str, Any]:
               **{k: _int(u[k]) for k in COUNT_COLUMNS}} for u in r.units.to_dict("records")]
     return {
         "version": FORMAT_VERSION, "kind": "weekly", "campaign_id": r.campaign_id, "locality": r.locality,
-        "insurance_year": r.insurance_year, "cutoff_hour": r.cutoff_hour,
+        "insurance_year": r.insurance_year, "cutoff": r.cutoff.isoformat(),
         **{k: getattr(r, k).isoformat() for k in _DATES}, **{k: str(getattr(r, k)) for k in _DECIMALS},
         "tiers": {str(k): v for k, v in r.tiers.items()}, "group_names": dict(r.group_names), "units": units,
         "footnote": r.footnote, "bulletin": r.bulletin.to_content(),
@@ -50,6 +51,13 @@ def content_sha256(content: dict[str, Any]) -> str:
     """SHA-256 of the content's canonical JSON text."""
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cutoff(content: dict[str, Any]) -> datetime:
+    """The stored cut-off moment; snapshots made before it was kept hold a whole `cutoff_hour` of their day."""
+    if "cutoff" in content:
+        return datetime.fromisoformat(content["cutoff"])
+    return known_by(date.fromisoformat(content["as_of"]), int(content["cutoff_hour"]))
 
 
 def from_content(content: dict[str, Any]) -> WeeklyReport:
@@ -70,7 +78,7 @@ def from_content(content: dict[str, Any]) -> WeeklyReport:
 
     return WeeklyReport(
         campaign_id=content["campaign_id"], locality=content["locality"],
-        insurance_year=int(content["insurance_year"]), cutoff_hour=int(content["cutoff_hour"]),
+        insurance_year=int(content["insurance_year"]), cutoff=_cutoff(content),
         **{k: date.fromisoformat(content[k]) for k in _DATES}, **{k: Decimal(content[k]) for k in _DECIMALS},
         tiers={int(k): v for k, v in content["tiers"].items()}, group_names=dict(content["group_names"]),
         units=units, groups=groups, series=series(content["series"]["units"]),

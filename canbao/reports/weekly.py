@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,6 +11,7 @@ import pandas as pd
 
 from canbao.policy.model import Campaign
 from canbao.reports.bulletin_style import BulletinStyle
+from canbao.reports.cutoff import cutoff_text
 from canbao.state.figures import rate
 
 __all__ = ["COHORT_DAYS", "COUNT_COLUMNS", "WeeklyReport", "period_of", "rate", "reporting_dates"]
@@ -55,7 +56,7 @@ class WeeklyReport:
     locality: str
     insurance_year: int
     as_of: date
-    cutoff_hour: int
+    cutoff: datetime  # the moment the figures stand at (`canbao.reports.cutoff.report_cutoff`)
     period_start: date
     period_end: date
     goal_rate: Decimal
@@ -78,9 +79,8 @@ class WeeklyReport:
 
     @property
     def cutoff_text(self) -> str:
-        """E.g. `2020年11月9日9时`: the moment the numbers stand at."""
-        d = self.as_of
-        return f"{d.year}年{d.month}月{d.day}日{self.cutoff_hour}时"
+        """E.g. `2020年11月9日9时` or `2020年11月9日3时18分`: the moment the numbers stand at."""
+        return cutoff_text(self.as_of, self.cutoff)
 
     def pace(self, day: date | None = None) -> Fraction:
         """The rate a unit should have reached by `day`: linear over the period, up to the goal rate."""

@@ -12,11 +12,14 @@ from canbao.ledger.bulk import insert_rows, upsert
 from canbao.ledger.schema import Audit
 from canbao.ledger.schema_settlement import FiscalTransfer
 
-__all__ = ["CONFIRM_REASONS", "Confirmation", "StoredTransfers", "load_transfers", "overdue_transfers",
-           "record_confirmations", "store_transfers", "transfer_states"]
+__all__ = ["CONFIRM_REASONS", "TRANSFER_STATE_LABELS", "Confirmation", "StoredTransfers", "load_transfers",
+           "overdue_transfers", "record_confirmations", "store_transfers", "transfer_states"]
 
 CONFIRM_REASONS = {"transfer_unknown": "转账编号不存在", "amount_mismatch": "到账金额与申请金额不符",
                    "date_invalid": "到账日期无效"}
+# What `transfer_states` says of a transfer, in Chinese (every output that shows a state takes it from here).
+TRANSFER_STATE_LABELS = {"requested": "已申请", "overdue": "逾期未到账", "confirmed": "已到账",
+                         "confirmed_late": "逾期到账"}
 _REQUEST_COLUMNS = ["rule", "basis", "name", "payer", "payer_name", "payee", "payee_name", "amount_fen", "due_on",
                     "deadline_code"]
 

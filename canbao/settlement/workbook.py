@@ -13,10 +13,9 @@ from canbao.policy.assumptions import assumption_footnote
 from canbao.policy.model import Campaign
 from canbao.settlement.levels import levels_of
 from canbao.settlement.statements import Statements
+from canbao.settlement.transfer_ledger import TRANSFER_STATE_LABELS
 
 __all__ = ["transfer_sheet", "write_advance_claims", "write_statements"]
-
-_STATES = {"requested": "已申请", "overdue": "逾期未到账", "confirmed": "已到账", "confirmed_late": "逾期到账"}
 
 
 def _safe(name: str) -> str:
@@ -45,7 +44,7 @@ def transfer_sheet(transfers: pd.DataFrame, states: pd.Series) -> pd.DataFrame:
     """Transfers as the finance bureau reads them: number, purpose, payer, payee, amount, due, status."""
     return pd.DataFrame({"转账编号": transfers["code"], "事项": transfers["name"], "付款方": transfers["payer_name"],
                          "收款方": transfers["payee_name"], "金额": transfers["amount_fen"],
-                         "截止日期": transfers["due_on"].astype(str), "状态": states.map(_STATES),
+                         "截止日期": transfers["due_on"].astype(str), "状态": states.map(TRANSFER_STATE_LABELS),
                          "到账日期": transfers["confirmed_on"].astype("string").fillna(""),
                          "银行流水号": transfers["reference"].astype("string").fillna("")})
 
