@@ -12,7 +12,7 @@ import json
 import re
 from collections import Counter
 from contextlib import redirect_stdout
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -177,8 +177,10 @@ def test_every_output_agrees_with_the_figures(backend: str, campaign: str, reque
     checked = alerts = 0
     for path in workbooks:
         day = date.fromisoformat(path.name.split("_")[1])
-        hour = int(re.search(r"日(\d+)时", openpyxl.load_workbook(path).worksheets[0]["A2"].value).group(1))
-        fig = campaign_figures(c, facts, day, known_by(day, hour))
+        # The cut-off the workbook states, to the minute ("截至2020年11月9日8时30分"; "…24时" is the day's end).
+        hour, minute = re.search(r"日(\d+)时(?:(\d+)分)?", openpyxl.load_workbook(path).worksheets[0]["A2"].value
+                                 ).groups()
+        fig = campaign_figures(c, facts, day, known_by(day, int(hour)) + timedelta(minutes=int(minute or 0)))
         bulletin = path.with_name(path.name.replace("参保情况周报表（内部）.xlsx", "进度通报（内部）.md"))
         checked += _check_workbook(path, fig)
         _check_bulletin(bulletin, fig)

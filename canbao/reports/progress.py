@@ -22,11 +22,15 @@ def _special(state: CampaignState, c: Campaign, facts: Facts) -> pd.DataFrame:
     """Members in effect of the followed groups: id_number, group, unit_code (enrollment unit, else last year's, else
     county)."""
     sp = state.exemptions[state.exemptions["exemption"].isin(followed_groups(c))]
-    unit_of = dict(zip(state.people["id_number"], state.people["unit_code"]))
-    last_year = dict(zip(facts.prior["id_number"], facts.prior["unit_code"]))
-    fallback = county_code(facts.units)
-    return pd.DataFrame({"id_number": sp["id_number"].to_numpy(), "group": sp["exemption"].to_numpy(),
-                         "unit_code": [unit_of.get(i) or last_year.get(i) or fallback for i in sp["id_number"]]})
+    ids = sp["id_number"]
+    people = state.people.drop_duplicates("id_number", keep="last").set_index("id_number")["unit_code"]
+    prior = facts.prior.drop_duplicates("id_number", keep="last").set_index("id_number")["unit_code"]
+    unit = ids.map(people) if len(people) else pd.Series(None, index=ids.index, dtype="object")
+    last_year = ids.map(prior) if len(prior) else pd.Series(None, index=ids.index, dtype="object")
+    unit = unit.where(unit.notna() & (unit != ""), last_year)
+    unit = unit.where(unit.notna() & (unit != ""), county_code(facts.units))
+    return pd.DataFrame({"id_number": ids.to_numpy(), "group": sp["exemption"].to_numpy(),
+                         "unit_code": unit.astype("object").to_numpy()})
 
 
 def _series(c: Campaign, facts: Facts, dates: list[date],
