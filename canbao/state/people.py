@@ -104,11 +104,12 @@ def campaign_state(c: Campaign, facts: Facts, as_of: date, known_by_moment: date
     people["exemption"] = people["exemption"].astype("object").where(people["exemption"].notna(), None)
     payments = match_payments(c, people, exemptions, paid)
     first = payments[payments["status"].isin([*SETTLING, "underpaid"])].set_index("id_number")
-    people["payment_status"] = people["id_number"].map(first["status"]).astype("object")
-    # pandas cannot map through an empty datetime Series (it casts it to float64): nobody has paid yet.
-    paid_on = people["id_number"].map(first["paid_on"]) if len(first) else pd.Series(pd.NaT, index=people.index)
-    people["paid_on"] = pd.to_datetime(paid_on).astype("datetime64[ns]")
-    paid_fen = people["id_number"].map(first["amount_fen"]).fillna(0).astype("int64")
+    # Each person's first payment, looked up once for its three columns (one per person: the rest are duplicates).
+    mine = first[["status", "paid_on", "amount_fen"]].reindex(people["id_number"].to_numpy())
+    people["payment_status"] = pd.Series(mine["status"].astype("object").where(mine["status"].notna(), None)
+                                         .to_numpy(), index=people.index, dtype="object")
+    people["paid_on"] = pd.to_datetime(mine["paid_on"]).astype("datetime64[ns]").to_numpy()
+    paid_fen = pd.Series(mine["amount_fen"].fillna(0).astype("int64").to_numpy(), index=people.index)
     people["paid_fen"] = paid_fen
     late_after = c.contribution.late.after if c.contribution.late else None
     surcharge = (people["paid_on"] > pd.Timestamp(late_after)) if late_after else pd.Series(False, index=people.index)
