@@ -94,6 +94,7 @@ def test_flow_matches_manifest_and_is_idempotent(campaign, generated, tmp_path, 
     before = take_snapshot(sqlite_url, campaign)
     again = run_flow(campaign, source, tmp_path, sqlite_url, monkeypatch)  # the same files once more
     assert again["files"] == 0 and again["rows"] == 0
+    assert again["outputs_reused"] and again["anomalies"] == first["anomalies"]  # the ledger did not change
     assert take_snapshot(sqlite_url, campaign) == before
     # Error workbooks speak Chinese and carry no full ID number.
     books = sorted((tmp_path / "out" / "退回清单").glob("*.xlsx"))
