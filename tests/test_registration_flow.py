@@ -113,7 +113,7 @@ def test_flow_on_postgresql(generated, tmp_path, postgres_url, monkeypatch):
     check_against_manifest(run_flow(campaign, source, tmp_path, postgres_url, monkeypatch), manifest,
                            postgres_url, campaign)
     before = take_snapshot(postgres_url, campaign)
-    run_flow(campaign, source, tmp_path, postgres_url, monkeypatch)
+    assert run_flow(campaign, source, tmp_path, postgres_url, monkeypatch)["outputs_reused"]
     assert take_snapshot(postgres_url, campaign) == before
 
 
