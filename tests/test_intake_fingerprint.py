@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text, u
 from canbao.identity import make_id
 from canbao.intake.batch import intake_batch
 from canbao.intake.campaign import intake_context, open_campaign, seen_hashes
-from canbao.intake.fingerprint import _queries, ledger_fingerprint
+from canbao.intake.fingerprint import fingerprint_queries, ledger_fingerprint
 from canbao.intake.inbox import scan_inbox
 from canbao.intake.proofs import record_proofs
 from canbao.intake.settle import settle_campaign
@@ -178,7 +178,7 @@ def test_the_fingerprint_reads_large_tables_through_indexes(ledger_engine: Engin
     large = ("enrollments", "payments", "exemption_entries", "prior_insured", "cash_deposits", "rejections",
              "audit")
     with ledger_engine.connect() as conn:
-        for name, query in _queries(KAIJIANG).items():
+        for name, query in fingerprint_queries(KAIJIANG).items():
             if name in large:
                 sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
                 steps = [str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]

@@ -23,7 +23,7 @@ from canbao.ledger.schema import (
 from canbao.ledger.schema_exemptions import ExemptionEntry, ExemptionList
 from canbao.ledger.schema_proofs import ProofConfirmation
 
-__all__ = ["ledger_fingerprint"]
+__all__ = ["fingerprint_queries", "ledger_fingerprint"]
 
 
 def _tally(table: FromClause, where: ColumnElement[bool], *extra: ColumnElement[Any]) -> Select[Any]:
@@ -31,7 +31,8 @@ def _tally(table: FromClause, where: ColumnElement[bool], *extra: ColumnElement[
     return select(func.count(), func.max(table.c.id), *extra).where(where)
 
 
-def _queries(campaign_id: str) -> dict[str, Select[Any]]:
+def fingerprint_queries(campaign_id: str) -> dict[str, Select[Any]]:
+    """The aggregate queries the fingerprint hashes, by name (each reads one table of the campaign)."""
     c, u, i = Campaign.__table__, Unit.__table__, Import.__table__
     e, p, x, r = Enrollment.__table__, Payment.__table__, Exemption.__table__, Rejection.__table__
     lists, entries, pc = ExemptionList.__table__, ExemptionEntry.__table__, ProofConfirmation.__table__
@@ -69,6 +70,7 @@ def _queries(campaign_id: str) -> dict[str, Select[Any]]:
 def ledger_fingerprint(conn: Connection, campaign_id: str) -> str:
     """SHA-256 over the campaign's facts in aggregate: equal on a rerun that took nothing in, different after
     any import, re-taken or superseded file, approval, proof decision, unit target or configuration change."""
-    found = {name: [list(row) for row in conn.execute(query)] for name, query in _queries(campaign_id).items()}
+    queries = fingerprint_queries(campaign_id)
+    found = {name: [list(row) for row in conn.execute(query)] for name, query in queries.items()}
     text = json.dumps(found, default=str, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
