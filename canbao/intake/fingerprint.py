@@ -26,9 +26,9 @@ from canbao.ledger.schema_proofs import ProofConfirmation
 __all__ = ["fingerprint_queries", "ledger_fingerprint"]
 
 
-def _tally(table: FromClause, where: ColumnElement[bool], *extra: ColumnElement[Any]) -> Select[Any]:
+def _tally(table: FromClause, where: ColumnElement[bool]) -> Select[Any]:
     """Count and highest id of the campaign's rows: one scan of an index that leads with campaign_id."""
-    return select(func.count(), func.max(table.c.id), *extra).where(where)
+    return select(func.count(), func.max(table.c.id)).where(where)
 
 
 def fingerprint_queries(campaign_id: str) -> dict[str, Select[Any]]:
