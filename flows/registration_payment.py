@@ -23,6 +23,7 @@ from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
 from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
+from tasks.intake_reuse import REUSED, check_outputs, stamp_outputs
 from tasks.outputs import link_outputs
 from tasks.runtime import clock_today
 
@@ -54,7 +55,9 @@ def registration_payment(
 
     Returns the run's figures; the run ends Completed, or Completed named 需处理 when a file was refused whole
     or sent again unchanged (the summary artifact, the log and the coordinator's message say which, with the
-    headers found, expected and the config line that maps them); unused columns are warnings.
+    headers found, expected and the config line that maps them); unused columns are warnings. When the ledger,
+    the config and the day are those the outputs in `output_dir` were made from (their stamp), matching,
+    reconciliation and the error workbooks are skipped and the stamped figures published again.
     """
     _, ref = run_config(campaign, config_path)  # tasks load the very config the run was given
     day = as_of or clock_today()
@@ -71,12 +74,18 @@ def registration_payment(
     for i, source in enumerate(order, start=1):
         batches.append(take_in_source(ref, source, [f for f in files if f.source == source], day, take_again))
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
-    settled = match_and_settle(ref, day)
-    recon = reconcile_channels(ref, settled, out, day)
+    check = check_outputs(ref, out, day)  # the ledger, config and day the outputs in `out` were made from
+    if check.reusable is None:
+        settled = match_and_settle(ref, day)
+        recon = reconcile_channels(ref, settled, out, day)
+        errors = write_error_workbooks(campaign, out)  # from the ledger: every file's rejections, after any crash
+        stamp_outputs(check, out, day, recon, errors)  # last: a crash before it leaves no stamp
+    else:
+        recon, errors = check.reusable.reconciliation, check.reusable.error_workbooks
     rejected = [b["rejected"] for b in batches if len(b["rejected"])]
-    errors = write_error_workbooks(campaign, out)  # from the ledger: every file's rejections, after any crash
     attention, warnings = intake_attention_lines(batches), intake_warning_lines(batches)
-    publish_intake(ref, batches, recon, errors, survey.ignored, attention, warnings)
+    publish_intake(ref, batches, recon, errors, survey.ignored, attention, warnings,
+                   REUSED if check.reusable else None)
     if move_processed:
         archive_files(files, inbox)
     update_progress_artifact(progress, 100.0)
@@ -84,8 +93,8 @@ def registration_payment(
         "campaign": campaign, "files": sum(b["files"] for b in batches),
         "rows": sum(b["rows"] for b in batches), "accepted": sum(b["accepted"] for b in batches),
         "rejections": (pd.concat(rejected)["reason"].value_counts().to_dict() if rejected else {}),
-        "anomalies": {**recon["anomalies"], **recon["breaches"]["kind"].value_counts().to_dict()},
-        "reconciliation_workbook": recon["workbook"], "error_workbooks": len(errors), "output_dir": out,
+        "anomalies": {**recon.anomalies, **recon.breach_kinds}, "outputs_reused": check.reusable is not None,
+        "reconciliation_workbook": recon.workbook, "error_workbooks": len(errors), "output_dir": out,
         "ignored_files": len(survey.ignored), "attention": attention, "warnings": warnings,
         "repeated": [{"source": b["source"], "file": f} for b in batches for f in b["repeated"]],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from canbao.intake.matching import ANOMALY_OF_STATUS
 from canbao.intake.reconcile import cash_differences, unit_channel_table
 from canbao.intake.returned import current_rejections
 from canbao.intake.settle import Settled
+from canbao.intake.stamp import ReconciliationSummary
 from canbao.ledger.schema import CashDeposit, Unit
 from canbao.money import fen
 from canbao.policy.load import load_campaign
@@ -45,10 +47,9 @@ def _channels(c: Campaign) -> dict[str, str]:
 
 
 @task(name="reconcile-channels", cache_policy=NO_CACHE, persist_result=False)
-def reconcile_channels(campaign: str, settled: Settled, output_dir: str, as_of: date) -> dict:
-    """Per unit and channel totals, cash vs deposits, the cash double limit; writes the workbook.
-
-    `campaign` is a campaign id or the path of its config."""
+def reconcile_channels(campaign: str, settled: Settled, output_dir: str, as_of: date) -> ReconciliationSummary:
+    """Per unit and channel totals, cash vs deposits, the cash double limit; writes the workbook and returns
+    what is published of it. `campaign` is a campaign id or the path of its config."""
     c = load_campaign(campaign)
     campaign_id = c.id
     names = unit_names(campaign_id)
@@ -69,9 +70,12 @@ def reconcile_channels(campaign: str, settled: Settled, output_dir: str, as_of: 
     path = Path(output_dir) / f"{campaign_id}_缴费对账表（内部）.xlsx"
     reconciliation_workbook(path, f"{c.campaign.locality}{c.campaign.insurance_year}年度参保缴费对账表",
                             table, cash, breaches, flagged, names, _channels(c))
-    return {"table": table, "cash": cash, "breaches": breaches, "workbook": str(path),
-            "anomalies": {ANOMALY_OF_STATUS[s]: int(n) for s, n in pay["status"].value_counts().items()
-                          if s in ANOMALY_OF_STATUS}}
+    return ReconciliationSummary(
+        anomalies={ANOMALY_OF_STATUS[s]: int(n) for s, n in pay["status"].value_counts().items()
+                   if s in ANOMALY_OF_STATUS},
+        breach_kinds={str(k): int(n) for k, n in breaches["kind"].value_counts().items()},
+        breaches=len(breaches), cash_differences=len(cash), workbook=str(path),
+        units=json.loads(json.dumps(unit_channel_records(table, names, _channels(c)), default=int)))
 
 
 @task(name="write-error-workbooks", cache_policy=NO_CACHE, persist_result=False)
@@ -84,11 +88,12 @@ def write_error_workbooks(campaign_id: str, output_dir: str) -> list[str]:
 
 
 @task(name="publish-intake-artifacts", cache_policy=NO_CACHE, persist_result=False)
-def publish_intake(campaign: str, batches: list[dict], recon: dict, error_files: list[str],
+def publish_intake(campaign: str, batches: list[dict], recon: ReconciliationSummary, error_files: list[str],
                    ignored: list[IgnoredFile] | None = None, attention: list[str] | None = None,
-                   warnings: list[str] | None = None) -> str:
+                   warnings: list[str] | None = None, reused: str | None = None) -> str:
     """Keyed artifacts: per unit/channel counts (table) and the run summary (markdown: what needs attention and
-    the warnings first, then refused and ignored files). `campaign` is an id or a config path."""
+    the warnings first, then refused and ignored files). `campaign` is an id or a config path; `reused`: the
+    line saying the outputs are last run's (the ledger did not change)."""
     c = load_campaign(campaign)
     campaign_id = c.id
     rejected = pd.concat([b["rejected"] for b in batches if len(b["rejected"])], ignore_index=True) \
@@ -97,18 +102,17 @@ def publish_intake(campaign: str, batches: list[dict], recon: dict, error_files:
               "已导入过的文件（跳过）": sum(b["already_seen"] for b in batches),
               "读取行数": sum(b["rows"] for b in batches), "接收行数": sum(b["accepted"] for b in batches),
               "退回行数": len(rejected), "银行扣款失败行（不计缴费）": sum(b["bank_failed"] for b in batches)}
-    breaches = recon["breaches"]
-    extra = [f"- 现金解缴差异：{len(recon['cash'])} 个村（社区）",
-             f"- 现金双限违规：{len(breaches)} 次" if c.cash_double_limit else "- 本地区无现金双限规定",
-             f"- 退回清单：{len(error_files)} 个工作簿", f"- 对账表：`{Path(recon['workbook']).name}`"]
+    extra = [f"- 现金解缴差异：{recon.cash_differences} 个村（社区）",
+             f"- 现金双限违规：{recon.breaches} 次" if c.cash_double_limit else "- 本地区无现金双限规定",
+             f"- 退回清单：{len(error_files)} 个工作簿", f"- 对账表：`{Path(recon.workbook).name}`",
+             *([f"- {reused}"] if reused else [])]
     markdown = summary_markdown(f"{c.campaign.locality} 参保登记与缴费导入", counts,
                                 rejected["reason"].value_counts().to_dict(),
-                                {**recon["anomalies"], **breaches["kind"].value_counts().to_dict()}, extra,
+                                {**recon.anomalies, **recon.breach_kinds}, extra,
                                 refused=rejected[rejected["source_row"] == 0] if len(rejected) else None,
                                 ignored=ignored or [], attention=attention or [], warnings=warnings or [])
     create_markdown_artifact(markdown, key=f"{campaign_id}-intake-summary", description="参保登记与缴费导入汇总")
-    publish_table(unit_channel_records(recon["table"], unit_names(campaign_id), _channels(c)),
-                  f"{campaign_id}-intake-units", "各单位、各渠道登记与缴费情况", keep=3)
+    publish_table(recon.units, f"{campaign_id}-intake-units", "各单位、各渠道登记与缴费情况", keep=3)
     return markdown
 
 

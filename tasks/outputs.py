@@ -50,7 +50,9 @@ def link_outputs(campaign: str, out: str | Path) -> list[str]:
     since, top = _run_started(), Path(out).resolve()
     flow = re.sub(r"[^a-z0-9-]+", "-", (flow_run.flow_name or "run").lower())
     rows, links, keys = [], [], set[str]()
-    for path in sorted(p for p in top.rglob("*") if p.is_file() and p.stat().st_mtime >= since):
+    # Hidden files (the intake's stamp) are bookkeeping, not outputs.
+    for path in sorted(p for p in top.rglob("*") if p.is_file() and not p.name.startswith(".")
+                       and p.stat().st_mtime >= since):
         url = download_url(path, root)
         if url is None:
             logger.info("输出文件 %s 不在文件服务目录 %s 下，无下载链接", path, root)

@@ -94,6 +94,7 @@ def test_flow_matches_manifest_and_is_idempotent(campaign, generated, tmp_path, 
     before = take_snapshot(sqlite_url, campaign)
     again = run_flow(campaign, source, tmp_path, sqlite_url, monkeypatch)  # the same files once more
     assert again["files"] == 0 and again["rows"] == 0
+    assert again["outputs_reused"] and again["anomalies"] == first["anomalies"]  # the ledger did not change
     assert take_snapshot(sqlite_url, campaign) == before
     # Error workbooks speak Chinese and carry no full ID number.
     books = sorted((tmp_path / "out" / "退回清单").glob("*.xlsx"))
@@ -112,7 +113,7 @@ def test_flow_on_postgresql(generated, tmp_path, postgres_url, monkeypatch):
     check_against_manifest(run_flow(campaign, source, tmp_path, postgres_url, monkeypatch), manifest,
                            postgres_url, campaign)
     before = take_snapshot(postgres_url, campaign)
-    run_flow(campaign, source, tmp_path, postgres_url, monkeypatch)
+    assert run_flow(campaign, source, tmp_path, postgres_url, monkeypatch)["outputs_reused"]
     assert take_snapshot(postgres_url, campaign) == before
 
 
