@@ -50,7 +50,6 @@ def fingerprint_queries(campaign_id: str) -> dict[str, Select[Any]]:
         .where(lists.c.campaign_id == campaign_id).order_by(lists.c.id),
         # Large tables change only with an import (a new or re-taken one moves `imports`), by a supersede or
         # a consolidation (moves count, ids or the audit) or by an approval or a proof decision (grouped).
-        # Not read: the settle cache (payments.status, expected_fen, enrollments.benefit_start), derived.
         "enrollments": _tally(e, e.c.campaign_id == campaign_id),
         "payments": _tally(p, p.c.campaign_id == campaign_id),
         # Per approval time (a list's decision: a handful of groups), so one person's approval moving shows.
