@@ -121,7 +121,8 @@ def figures_of(state: CampaignState) -> Figures:
     totals = rollup(direct, pairs, codes)
     table = units[["code", "name", "level", "parent_code"]].reset_index(drop=True)
     table["target"] = pd.array(unit_targets(units, prior).tolist(), dtype="Int64")
-    table["basis"] = target_basis(units, prior).to_numpy()
+    # Object dtype keeps None (no target) as None: pandas would infer a string column and turn it into NaN.
+    table["basis"] = pd.Series(target_basis(units, prior).to_numpy(), dtype="object")
     for column in (*COUNTS, *MONEY):
         table[column] = totals[column].to_numpy()
     table["rate"] = [rate(n, t) for n, t in zip(table["enrolled"], table["target"])]
