@@ -57,8 +57,9 @@ def test_a_rejection_without_a_reason_is_refused_naming_the_agency() -> None:
     assert form(**{**FULL, "decision_disabled_federation": "通过", "reason_disabled_federation": ""})
 
 
-def _server_refuses(run_input: dict[str, Any]) -> bool:
-    """The schema check the Prefect server runs on a resume, on the schema a paused run stores for the form."""
+def _server_refusal(run_input: dict[str, Any]) -> str | None:
+    """The schema check the Prefect server runs on a resume, on the schema a paused run stores for the form:
+    its refusal (shown in the UI), or None where it accepts."""
     from prefect._internal.pydantic.v2_schema import create_v2_schema
     from prefect.input import RunInput
     from prefect.utilities.schema_tools import ValidationError as SchemaError
@@ -67,19 +68,22 @@ def _server_refuses(run_input: dict[str, Any]) -> bool:
     form = RunInput.subclass_from_base_model_type(review_form(LISTS))
     try:
         validate(run_input, create_v2_schema(form.__name__, model_base=form), raise_on_error=True)
-    except SchemaError:
-        return True
-    return False
+    except SchemaError as refused:
+        return str(refused)
+    return None
 
 
 def test_the_server_refuses_a_rejection_without_a_reason() -> None:
     """The run stays paused: a resume the form would refuse is refused by the server before the run goes on."""
-    assert not _server_refuses(FULL)
+    assert _server_refusal(FULL) is None
     no_reason = {k: v for k, v in FULL.items() if k != "reason_disabled_federation"}
-    assert _server_refuses(no_reason) and _server_refuses({**FULL, "reason_disabled_federation": "  "})
-    assert _server_refuses({**FULL, "decision_civil_affairs": "退回"})  # 民政部门 sent back without a reason
-    assert not _server_refuses({**no_reason, "decision_disabled_federation": "通过"})
-    assert not _server_refuses({**FULL, "decision_civil_affairs": "退回", "reason_civil_affairs": "名单缺盖章"})
+    assert "'reason_disabled_federation' is a required property" in str(_server_refusal(no_reason))
+    for blank in ("", "  "):
+        assert "退回残联的名单须填写退回原因" in str(_server_refusal({**FULL, "reason_disabled_federation": blank}))
+    assert "退回民政部门的名单须填写退回原因" in str(_server_refusal({**FULL, "decision_civil_affairs": "退回",
+                                                                   "reason_civil_affairs": ""}))
+    assert _server_refusal({**no_reason, "decision_disabled_federation": "通过"}) is None
+    assert _server_refusal({**FULL, "decision_civil_affairs": "退回", "reason_civil_affairs": "名单缺盖章"}) is None
 
 
 def test_the_schema_has_no_default_decision_and_chinese_labels() -> None:

@@ -45,12 +45,21 @@ def _labelled(title: str, description: str, position: int, **kwargs: Any) -> Any
     return Field(title=title, description=description, json_schema_extra=extra, **kwargs)
 
 
+def _no_reason(p: PendingList) -> str:
+    """The refusal of a list sent back without a reason, e.g. 退回民政部门的名单须填写退回原因."""
+    return f"退回{p.name}的名单须填写退回原因"
+
+
 def _reason_rules(schema: dict[str, JsonValue], cls: type) -> None:
     """The schema's copy of `ReviewForm.reason_given`, so the server refuses the resume and the run keeps waiting:
-    where a list's decision is 退回, its reason is required and not blank."""
-    rules: list[JsonValue] = [{"if": {"properties": {f"decision_{p.agency}": {"const": REJECTED}},
+    where a list's decision is 退回, its reason is required and not blank.
+
+    JSON Schema has no messages of its own; a blank reason fails a `not` of an always-true schema titled with the
+    refusal, which the server's error (shown in the UI) quotes: "'' should not be valid under {'title': …}"."""
+    rules: list[JsonValue] = [{"if": {"properties": {f"decision_{p.agency}": {"const": REJECTED},
+                                                     f"reason_{p.agency}": {"not": {"pattern": r"\S"}}},
                                       "required": [f"decision_{p.agency}"]},
-                               "then": {"properties": {f"reason_{p.agency}": {"pattern": r"\S"}},
+                               "then": {"properties": {f"reason_{p.agency}": {"not": {"title": _no_reason(p)}}},
                                         "required": [f"reason_{p.agency}"]}}
                               for p in getattr(cls, "lists", ())]
     if rules:
@@ -68,11 +77,10 @@ class ReviewForm(BaseModel):
     @model_validator(mode="after")
     def reason_given(self) -> ReviewForm:
         """A list sent back (退回) needs a reason: the agency is told why."""
-        missing = [p.name for p in self.lists if getattr(self, f"decision_{p.agency}") == REJECTED
+        missing = [_no_reason(p) for p in self.lists if getattr(self, f"decision_{p.agency}") == REJECTED
                    and not getattr(self, f"reason_{p.agency}").strip()]
         if missing:
-            text = "；".join(f"退回{name}的名单须填写退回原因" for name in missing)
-            raise PydanticCustomError("reason_required", text)
+            raise PydanticCustomError("reason_required", "；".join(missing))
         return self
 
 
