@@ -263,6 +263,10 @@ def test_one_form_decides_every_pending_list_and_the_coordinator_is_told(ledger:
         assert "民政部门 免缴对象名单 第1版" in description and "残联 免缴对象名单 第1版" in description
         half = client.resume_flow_run(flow_run.id, run_input={"decision_civil_affairs": "通过", "reviewer": "王科长"})
         assert half.status.value == "REJECT"  # the federation's list has no decision yet
+        bare = client.resume_flow_run(flow_run.id, run_input={
+            "decision_civil_affairs": "通过", "decision_disabled_federation": "退回", "reviewer": "王科长"})
+        assert bare.status.value == "REJECT"  # sent back without a reason: the run stays paused
+        assert client.read_flow_run(flow_run.id).state.is_paused()
         ok = client.resume_flow_run(flow_run.id, run_input={
             "decision_civil_affairs": "通过", "decision_disabled_federation": "退回",
             "reason_disabled_federation": "缺残疾证号", "reviewer": "王科长"})

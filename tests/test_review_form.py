@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -40,6 +41,49 @@ def test_a_submit_without_a_decision_or_a_reviewer_is_refused() -> None:
         form(**{**FULL, "decision_civil_affairs": "approved"})  # only the Chinese choices
     with pytest.raises(ValidationError):
         form(**{**FULL, "exclusions_civil_affairs": ["张三"]})  # an ID number or a row number only
+
+
+def test_a_rejection_without_a_reason_is_refused_naming_the_agency() -> None:
+    form = review_form(LISTS)
+    for reason in ({}, {"reason_disabled_federation": ""}, {"reason_disabled_federation": " \n "}):
+        with pytest.raises(ValidationError) as blank:
+            form(**{k: v for k, v in FULL.items() if k != "reason_disabled_federation"}, **reason)
+        assert [e["msg"] for e in blank.value.errors()] == ["退回残联的名单须填写退回原因"]
+        assert "王科长" not in str(blank.value)  # the answers are not echoed
+    with pytest.raises(ValidationError) as both:
+        form(**{**FULL, "decision_civil_affairs": "退回", "reason_disabled_federation": ""})
+    assert [e["msg"] for e in both.value.errors()] == ["退回民政部门的名单须填写退回原因；退回残联的名单须填写退回原因"]
+    # A reason is needed only to send a list back.
+    assert form(**{**FULL, "decision_disabled_federation": "通过", "reason_disabled_federation": ""})
+
+
+def _server_refusal(run_input: dict[str, Any]) -> str | None:
+    """The schema check the Prefect server runs on a resume, on the schema a paused run stores for the form:
+    its refusal (shown in the UI), or None where it accepts."""
+    from prefect._internal.pydantic.v2_schema import create_v2_schema
+    from prefect.input import RunInput
+    from prefect.utilities.schema_tools import ValidationError as SchemaError
+    from prefect.utilities.schema_tools import validate
+
+    form = RunInput.subclass_from_base_model_type(review_form(LISTS))
+    try:
+        validate(run_input, create_v2_schema(form.__name__, model_base=form), raise_on_error=True)
+    except SchemaError as refused:
+        return str(refused)
+    return None
+
+
+def test_the_server_refuses_a_rejection_without_a_reason() -> None:
+    """The run stays paused: a resume the form would refuse is refused by the server before the run goes on."""
+    assert _server_refusal(FULL) is None
+    no_reason = {k: v for k, v in FULL.items() if k != "reason_disabled_federation"}
+    assert "'reason_disabled_federation' is a required property" in str(_server_refusal(no_reason))
+    for blank in ("", "  "):
+        assert "退回残联的名单须填写退回原因" in str(_server_refusal({**FULL, "reason_disabled_federation": blank}))
+    assert "退回民政部门的名单须填写退回原因" in str(_server_refusal({**FULL, "decision_civil_affairs": "退回",
+                                                                   "reason_civil_affairs": ""}))
+    assert _server_refusal({**no_reason, "decision_disabled_federation": "通过"}) is None
+    assert _server_refusal({**FULL, "decision_civil_affairs": "退回", "reason_civil_affairs": "名单缺盖章"}) is None
 
 
 def test_the_schema_has_no_default_decision_and_chinese_labels() -> None:

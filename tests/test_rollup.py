@@ -24,7 +24,8 @@ from canbao.policy.load import load_campaign
 from canbao.rollup import CountyFigures, county_figures, load_hierarchy, parse_hierarchy, roll_up, rollup_markdown
 from canbao.rollup.hierarchy import HierarchyError
 from canbao.rollup.report import write_rollup_workbook
-from canbao.state import campaign_state, make_facts
+from canbao.state import COUNTS, CampaignState, campaign_state, figures_of, make_facts
+from canbao.state.figures import MONEY
 
 AS_OF = date(2020, 11, 30)
 PAID = date(2020, 11, 10)
@@ -34,7 +35,7 @@ HIERARCHY = {"rollup": {"code": "50", "name": "示范省", "level": "province", 
 ]}}
 
 
-def _county(campaign: str, code: str, target: int, people: list[tuple[int, int, int | None]]) -> CountyFigures:
+def _state(campaign: str, code: str, target: int, people: list[tuple[int, int, int | None]]) -> CampaignState:
     """A county of one town and village; `people`: (i, tier, paid fen or None), everyone registered 10-01."""
     units = pd.DataFrame([(code, f"{campaign}县", "county", None, None), (f"{code}01", "某镇", "town", code, target),
                           (f"{code}0101", "某村", "village", f"{code}01", None)],
@@ -48,15 +49,21 @@ def _county(campaign: str, code: str, target: int, people: list[tuple[int, int, 
                           "id_number": make_id(code, date(1980, 1, 1), i), "amount_fen": fen, "paid_on": PAID}
                          for i, _, fen in people if fen is not None])
     facts = make_facts(campaign, units, regs, pays, pd.DataFrame(columns=["id_number", "exemption", "agency"]))
-    # Both counties follow the yuzhong-2021 rules; each is named as its own campaign.
-    return replace(county_figures(campaign_state(load_campaign("yuzhong-2021"), facts, AS_OF)), campaign=campaign)
+    # Both counties follow the yuzhong-2021 rules.
+    return campaign_state(load_campaign("yuzhong-2021"), facts, AS_OF)
 
 
 @pytest.fixture(scope="module")
-def counties() -> list[CountyFigures]:
-    a = _county("county-a", "500103", 4, [(1, 1, 28000), (2, 1, None)])
-    b = _county("county-b", "500104", 5, [(1, 1, 28000), (2, 2, 65500), (3, 1, 30000), (4, 1, 10000)])
+def states() -> list[CampaignState]:
+    a = _state("county-a", "500103", 4, [(1, 1, 28000), (2, 1, None)])
+    b = _state("county-b", "500104", 5, [(1, 1, 28000), (2, 2, 65500), (3, 1, 30000), (4, 1, 10000)])
     return [a, b]
+
+
+@pytest.fixture(scope="module")
+def counties(states: list[CampaignState]) -> list[CountyFigures]:
+    """Each county's figures, named as its own campaign."""
+    return [replace(county_figures(s), campaign=name) for s, name in zip(states, ("county-a", "county-b"))]
 
 
 def test_county_figures_from_the_state(counties: list[CountyFigures]) -> None:
@@ -82,6 +89,22 @@ def test_rollup_sums_numerators_and_denominators(counties: list[CountyFigures]) 
     assert r.row("5002")["rate"] is None and r.row("5002")["reported"] == 0
     assert r.missing == ("county-c",)
     assert list(r.rows["code"]) == ["50", "5001", "500103", "500104", "5002", "county-c"]
+
+
+def test_rollup_totals_are_the_sums_of_the_counties_figures(states: list[CampaignState],
+                                                            counties: list[CountyFigures]) -> None:
+    """Every region's counts and money: the sum of its counties' rows of the state's figures; the money also
+    the sum of the people's fen columns, added up here by hand."""
+    r = roll_up(parse_hierarchy(HIERARCHY), counties, AS_OF)
+    rows = [figures_of(s).units.set_index("level").loc["county"] for s in states]
+    by_hand = {k: sum(int(v) for s in states for v in s.people[k]) for k in MONEY}
+    assert by_hand == {"resident_paid_fen": 149500, "overpaid_fen": 2000}
+    for code in ("50", "5001"):
+        region = r.row(code)
+        for column in (*COUNTS, *MONEY):
+            assert region[column] == sum(int(row[column]) for row in rows), (code, column)
+        assert {k: region[k] for k in MONEY} == by_hand
+    assert r.rows[list(MONEY)].dtypes.tolist() == ["int64", "int64"]
 
 
 def test_rollup_report_in_chinese(counties: list[CountyFigures], tmp_path: Path) -> None:

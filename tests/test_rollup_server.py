@@ -12,6 +12,7 @@ import json
 import os
 import time
 from contextlib import ExitStack, redirect_stdout
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -109,6 +110,8 @@ def test_two_counties_and_the_rollup_on_two_workers(tmp_path: Path) -> None:
         for label, key in [("目标任务", "target"), ("已登记", "registered"), ("缴费参保", "paid"),
                            ("资助参保", "subsidy_covered"), ("参保人数", "enrolled"), ("缴费不足", "paid_part")]:
             assert city[label] == sum(o[key] for o in oracle), label
-        assert sum(o["enrolled"] for o in oracle) > 0
+        for label, key in [("个人缴费已入账金额（元）", "resident_paid_fen"), ("待退费金额（元）", "overpaid_fen")]:
+            assert Decimal(str(city[label])) == Decimal(sum(o[key] for o in oracle)) / 100, label  # fen → yuan
+        assert sum(o["enrolled"] for o in oracle) > 0 and sum(o["resident_paid_fen"] for o in oracle) > 0
     lap("oracle, stop")
     print(lap.report(), "| start-up at", "; ".join(f"{w} {t:.1f} s" for w, t in p.started))

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, create_model
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
 from canbao.exemptions.decisions import Decision
 
@@ -19,6 +20,7 @@ EXCLUSION = r"^\s*(\d{17}[\dXx]|\d{1,7})\s*$"  # an ID number or a row number of
 Choice = Literal[tuple(DECISION_LABELS)]  # type: ignore[valid-type]
 Exclusion = Annotated[str, Field(pattern=EXCLUSION)]
 Reviewer = Annotated[str, Field(min_length=1, max_length=64, pattern=r"\S")]  # not blank, in the schema too
+REJECTED = {v: k for k, v in DECISION_LABELS.items()}["rejected"]  # 退回
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,43 @@ def _labelled(title: str, description: str, position: int, **kwargs: Any) -> Any
     return Field(title=title, description=description, json_schema_extra=extra, **kwargs)
 
 
+def _no_reason(p: PendingList) -> str:
+    """The refusal of a list sent back without a reason, e.g. 退回民政部门的名单须填写退回原因."""
+    return f"退回{p.name}的名单须填写退回原因"
+
+
+def _reason_rules(schema: dict[str, JsonValue], cls: type) -> None:
+    """The schema's copy of `ReviewForm.reason_given`, so the server refuses the resume and the run keeps waiting:
+    where a list's decision is 退回, its reason is required and not blank.
+
+    JSON Schema has no messages of its own; a blank reason fails a `not` of an always-true schema titled with the
+    refusal, which the server's error (shown in the UI) quotes: "'' should not be valid under {'title': …}"."""
+    rules: list[JsonValue] = [{"if": {"properties": {f"decision_{p.agency}": {"const": REJECTED},
+                                                     f"reason_{p.agency}": {"not": {"pattern": r"\S"}}},
+                                      "required": [f"decision_{p.agency}"]},
+                               "then": {"properties": {f"reason_{p.agency}": {"not": {"title": _no_reason(p)}}},
+                                        "required": [f"reason_{p.agency}"]}}
+                              for p in getattr(cls, "lists", ())]
+    if rules:
+        schema["allOf"] = rules
+
+
 class ReviewForm(BaseModel):
     """Base of the generated forms: unknown fields refused; `lists` says which versions the form decides."""
 
-    model_config = ConfigDict(extra="forbid", title="免缴对象名单审核意见")
+    # hide_input_in_errors: a form-wide error would print every answer, exclusions' ID numbers included.
+    model_config = ConfigDict(extra="forbid", title="免缴对象名单审核意见", json_schema_extra=_reason_rules,
+                              hide_input_in_errors=True)
     lists: ClassVar[tuple[PendingList, ...]] = ()
+
+    @model_validator(mode="after")
+    def reason_given(self) -> ReviewForm:
+        """A list sent back (退回) needs a reason: the agency is told why."""
+        missing = [_no_reason(p) for p in self.lists if getattr(self, f"decision_{p.agency}") == REJECTED
+                   and not getattr(self, f"reason_{p.agency}").strip()]
+        if missing:
+            raise PydanticCustomError("reason_required", "；".join(missing))
+        return self
 
 
 def review_form(lists: Sequence[PendingList]) -> type[ReviewForm]:
@@ -57,7 +91,7 @@ def review_form(lists: Sequence[PendingList]) -> type[ReviewForm]:
         fields[f"decision_{p.agency}"] = (Choice, _labelled(
             f"{p.label}：审核结果", "必选：通过；退回（名单发回报送部门）；剔除部分人员后通过", 3 * i))
         fields[f"reason_{p.agency}"] = (str, _labelled(
-            f"{p.label}：原因或说明", "退回时请填写，将随退回通知发给报送部门；请勿填写完整身份证号码", 3 * i + 1,
+            f"{p.label}：原因或说明", "退回时必填，将随退回通知发给报送部门；请勿填写完整身份证号码", 3 * i + 1,
             default="", max_length=500))
         fields[f"exclusions_{p.agency}"] = (list[Exclusion], _labelled(
             f"{p.label}：剔除人员", "剔除部分人员后通过时填写：每项一个身份证号码或报送文件中的行号", 3 * i + 2,
@@ -78,7 +112,7 @@ def form_description(locality: str, lists: Sequence[PendingList]) -> str:
     """The markdown shown above the form: what to do, then each list's diff summary."""
     head = [f"## {locality}免缴对象名单审核（{len(lists)}份）", "",
             "请逐份阅读变动情况，为**每份名单**选择审核结果（没有默认值，未选不能提交），并填写审核人后提交。",
-            "通过：名单生效；退回：名单发回报送部门（请填写原因）；剔除部分人员后通过：填写要剔除的身份证号码或行号。",
+            "通过：名单生效；退回：名单发回报送部门（须填写原因）；剔除部分人员后通过：填写要剔除的身份证号码或行号。",
             "", "待审核：" + "、".join(p.label for p in lists)]
     return "\n".join([*head, *(part for p in lists for part in ("", "---", "", p.summary))])
 

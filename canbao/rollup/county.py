@@ -1,4 +1,4 @@
-"""One county's weekly figures for a roll-up: its county row of `campaign_figures` and its money, in fen."""
+"""One county's weekly figures for a roll-up: its county row of `campaign_figures`, counts and money (fen)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from canbao.state.figures import figures_of
+from canbao.state.figures import COUNTS, MONEY, figures_of
 from canbao.state.people import CampaignState
 
 __all__ = ["COUNTY_COUNTS", "MONEY", "CountyFigures", "county_figures"]
 
-# Counts of persons summed up the hierarchy, as `canbao.state.figures.COUNTS` names them.
-COUNTY_COUNTS = ("registered", "paid", "paid_part", "covered", "enrolled", "proof_pending")
-# Money summed up the hierarchy, integer fen, from the state's people (`CampaignState`).
-MONEY = ("resident_paid_fen", "overpaid_fen")
+# Summed up the hierarchy: the state's counts of persons and its MONEY (integer fen), as its figures name them.
+COUNTY_COUNTS = COUNTS
 
 
 @dataclass(frozen=True)
@@ -50,15 +48,13 @@ class CountyFigures:
 
 
 def county_figures(state: CampaignState) -> CountyFigures:
-    """The county row of the state's figures (the whole campaign) and the money the state holds."""
+    """The county row of the state's figures (the whole campaign): its counts and money."""
     table = figures_of(state).units
     rows = table[table["level"] == "county"]
     if len(rows) != 1:
         raise ValueError(f"{state.campaign_id}: the ledger has {len(rows)} county units, expected one")
     row = rows.iloc[0]
-    people = state.people
-    money = {k: int(people[k].sum()) if len(people) else 0 for k in MONEY}
     return CountyFigures(state.campaign_id, str(row["code"]), str(row["name"]), state.as_of,
                          None if pd.isna(row["target"]) else int(row["target"]),
                          None if row["basis"] is None else str(row["basis"]),
-                         **{k: int(row[k]) for k in COUNTY_COUNTS}, **money)
+                         **{k: int(row[k]) for k in (*COUNTY_COUNTS, *MONEY)})

@@ -15,10 +15,13 @@ from canbao.state.facts import Facts
 from canbao.state.people import CampaignState, campaign_state
 from canbao.state.units import rollup, subtree_pairs, target_basis, unit_targets
 
-__all__ = ["COUNTS", "DENOMINATORS", "Figures", "campaign_figures", "direct_counts", "figures_of", "pct", "rate",
-           "rate_label"]
+__all__ = ["COUNTS", "DENOMINATORS", "MONEY", "Figures", "campaign_figures", "direct_counts", "direct_money",
+           "figures_of", "pct", "rate", "rate_label"]
 
 COUNTS = ("registered", "paid", "paid_part", "covered", "enrolled", "proof_pending")
+# Money in integer fen, summed from the people's columns of the same name (`canbao.state.people`): residents'
+# payments applied to their contribution, and the excess (or a refused payment) to refund.
+MONEY = ("resident_paid_fen", "overpaid_fen")
 # What a rate is divided by, named in its label: a unit's target, or a sum over a level (schools apart).
 DENOMINATORS = {
     "own": "本单位目标任务",
@@ -62,10 +65,17 @@ def direct_counts(people: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby("unit_code")[list(COUNTS)].sum().astype("int64")
 
 
+def direct_money(people: pd.DataFrame) -> pd.DataFrame:
+    """MONEY (fen) per collection unit (not rolled up) from a state's people."""
+    frame = pd.DataFrame({"unit_code": people["unit_code"].to_numpy(),
+                          **{k: people[k].to_numpy(dtype="int64") for k in MONEY}})
+    return frame.groupby("unit_code")[list(MONEY)].sum().astype("int64")
+
+
 @dataclass(frozen=True)
 class Figures:
-    """Per unit (rolled up its subtree): code, name, level, parent_code, target, basis, COUNTS, rate; and
-    per level total (`towns`, `schools`): target, COUNTS, rate, basis."""
+    """Per unit (rolled up its subtree): code, name, level, parent_code, target, basis, COUNTS, MONEY (int64
+    fen), rate; and per level total (`towns`, `schools`): target, COUNTS, MONEY, rate, basis."""
 
     campaign_id: str
     as_of: date
@@ -81,7 +91,7 @@ class Figures:
                     "target": None if pd.isna(r["target"]) else int(r["target"]),
                     "registered": int(r["registered"]), "paid": int(r["paid"]), "paid_part": int(r["paid_part"]),
                     "subsidy_covered": int(r["covered"]), "enrolled": int(r["enrolled"]),
-                    "proof_pending": int(r["proof_pending"]),
+                    "proof_pending": int(r["proof_pending"]), **{k: int(r[k]) for k in MONEY},
                     "rate": None if share is None else str(Decimal(str(pct(share, 4))) / 100),
                     "rate_pct": None if share is None else str(pct(share)),
                     "denominator": r["basis"], "rate_label": rate_label(r["basis"])}
@@ -96,7 +106,7 @@ def _total(table: pd.DataFrame, level: str) -> dict[str, Any]:
     rows = table[table["level"] == level]
     targets = rows["target"].dropna()
     target = int(targets.sum()) if len(targets) else None
-    sums = {k: int(rows[k].sum()) for k in COUNTS}
+    sums = {k: int(rows[k].sum()) for k in (*COUNTS, *MONEY)}
     return {"target": target, **sums, "rate": rate(sums["enrolled"], target),
             "basis": ("towns" if level == "town" else "schools") if target else None}
 
@@ -107,11 +117,13 @@ def figures_of(state: CampaignState) -> Figures:
     codes = units["code"]
     pairs = subtree_pairs(units)
     prior = rollup(units.set_index("code")[["prior"]], pairs, codes)["prior"]
-    totals = rollup(direct_counts(state.people), pairs, codes)
+    direct = direct_counts(state.people).join(direct_money(state.people), how="outer")
+    totals = rollup(direct, pairs, codes)
     table = units[["code", "name", "level", "parent_code"]].reset_index(drop=True)
     table["target"] = pd.array(unit_targets(units, prior).tolist(), dtype="Int64")
-    table["basis"] = target_basis(units, prior).to_numpy()
-    for column in COUNTS:
+    # Object dtype keeps None (no target) as None: pandas would infer a string column and turn it into NaN.
+    table["basis"] = pd.Series(target_basis(units, prior).to_numpy(), dtype="object")
+    for column in (*COUNTS, *MONEY):
         table[column] = totals[column].to_numpy()
     table["rate"] = [rate(n, t) for n, t in zip(table["enrolled"], table["target"])]
     return Figures(state.campaign_id, state.as_of, state.known_by, table,
