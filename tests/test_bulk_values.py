@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
 from canbao.intake.storable import CONTROL_CHARS, text_faults
-from canbao.ledger.bulk import _bound
+from canbao.ledger.bulk import _bound, _refuse_duplicate_keys
 from canbao.ledger.rows import to_columns
 from canbao.ledger.schema import Enrollment, Resident
 
@@ -50,3 +50,16 @@ def test_sqlite_dates_bound_as_the_dialect_writes_them(days: list[date | None]):
     t = Resident.__table__
     process = t.c.birth_date.type.dialect_impl(dialect).bind_processor(dialect)
     assert _bound(dialect, t, ["birth_date"], [list(days)]) == [[None if d is None else process(d) for d in days]]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["c", "d"]), st.sampled_from(["1", "2", "3"])), max_size=5))
+def test_repeated_keys_refused_exactly_when_two_rows_share_one(rows: list[tuple[str, str]]):
+    t = Enrollment.__table__
+    values = [[c for c, _ in rows], [i for _, i in rows]]
+    repeated = len(set(rows)) != len(rows)  # oracle: the key pairs themselves
+    try:
+        _refuse_duplicate_keys(t, ["campaign_id", "id_number"], values, ["campaign_id", "id_number"])
+        refused = False
+    except ValueError:
+        refused = True
+    assert refused == repeated

@@ -76,7 +76,10 @@ def _refuse_duplicate_keys(
 ) -> None:
     """Two rows with one key would make the result depend on row order: an error, not a silent pick."""
     key_values = [values[columns.index(k)] for k in keys]
-    distinct = len(set(key_values[0])) if len(keys) == 1 else len(set(zip(*key_values)))
+    # A key column holding one value throughout (the campaign) cannot tell two rows apart: left out.
+    varying = [v for v in key_values if v.count(v[0]) != len(v)] if key_values[0] else []
+    distinct = (len(set(varying[0])) if len(varying) == 1 else len(set(zip(*varying))) if varying
+                else min(1, len(key_values[0])))
     if distinct != len(key_values[0]):
         raise ValueError(
             f"upsert into {table.name}: {len(key_values[0]) - distinct} row(s) repeat a key {list(keys)}; "

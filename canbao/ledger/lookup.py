@@ -20,12 +20,12 @@ def select_frame(conn: Connection, stmt: Select[Any], columns: Sequence[str],
     among those values (all rows when there are not more of them than values: one scan beats many look-ups)."""
     if key is None or among is None:
         return pd.DataFrame(conn.execute(stmt).all(), columns=list(columns))
-    wanted = sorted({v for v in among if not pd.isna(v)})
+    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    wanted = pd.Series(list(among), dtype=object).dropna().unique().tolist() if total else []
     if not wanted:
         return pd.DataFrame(columns=list(columns))
-    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     if total <= len(wanted):
-        return pd.DataFrame(conn.execute(stmt).all() if total else [], columns=list(columns))
+        return pd.DataFrame(conn.execute(stmt).all(), columns=list(columns))
     rows: list[Any] = []
     for start in range(0, len(wanted), IN_CHUNK):
         rows.extend(conn.execute(stmt.where(key.in_(wanted[start:start + IN_CHUNK]))).all())
