@@ -30,9 +30,10 @@ class Validated:
 
 
 def _blank(s: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Missing or empty, per value of a text column already trimmed (`astype("string").str.strip()`)."""
     if s is None:
         return pd.Series(True, index=index)
-    return s.isna() | (s.astype("string").str.strip() == "")
+    return s.isna() | (s == "")
 
 
 def _ids(df: pd.DataFrame, today: date) -> pd.DataFrame:
@@ -90,7 +91,7 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
     accepted = accepted[~dup].sort_index()
     if enrolled is not None and not bounds.allow_transfers:
         # The existing enrollment wins: a row placing an enrolled person in another unit waits for confirmation.
-        moved = transfers(accepted, enrolled, source, set(df["source_file"]))
+        moved = transfers(accepted, enrolled, source, set(df["source_file"].unique()))
         reason.loc[moved[moved].index] = "transfer_unconfirmed"
         accepted = accepted[~moved]
     return Validated(accepted, rejected_frame(df, reason, source, text.column))
