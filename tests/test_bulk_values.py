@@ -1,5 +1,6 @@
-"""The bulk writer's fast paths write what its per-value paths write: frame columns as plain values, SQLite
-dates as the dialect's text, control characters found as the per-value search finds them."""
+"""The intake's fast paths give what their per-value paths give: frame columns as plain values, SQLite dates as
+the dialect's text, control characters and repeated keys found as a per-value look finds them, amounts parsed
+once per distinct text as each would be alone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
+from canbao.formats.amounts import parse_amount_fen
 from canbao.intake.storable import CONTROL_CHARS, text_faults
 from canbao.ledger.bulk import _bound, _refuse_duplicate_keys
 from canbao.ledger.rows import to_columns
@@ -63,3 +65,18 @@ def test_repeated_keys_refused_exactly_when_two_rows_share_one(rows: list[tuple[
     except ValueError:
         refused = True
     assert refused == repeated
+
+
+AMOUNT_TEXTS = ["250", "250.00", "250.5", "２５０", "¥250", "250元", "1,250.00", "", "abc", "-5", "250.001", "1,2,3"]
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(AMOUNT_TEXTS)), max_size=10))
+def test_amounts_parsed_once_per_distinct_text_as_each_alone(texts: list[str | None]):
+    series = pd.Series(texts, dtype=object, index=[i * 2 for i in range(len(texts))])
+    fen, bad = parse_amount_fen(series)
+    # Oracle: each text parsed in a column of its own (nothing to share with other cells).
+    alone = [parse_amount_fen(pd.Series([t], dtype=object)) for t in texts]
+    assert [None if pd.isna(v) else int(v) for v in fen] == [None if pd.isna(f.iloc[0]) else int(f.iloc[0])
+                                                             for f, _ in alone]
+    assert bad.tolist() == [bool(b.iloc[0]) for _, b in alone]
+    assert list(fen.index) == list(series.index) and str(fen.dtype) == "Int64"
