@@ -20,6 +20,15 @@ def parse_amount_fen(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     Accepts "250", "250.00", "250.5", full-width digits, "¥250", "250元" and "1,250.00"; a fraction may
     have more than two digits only if the extra ones are zeros. Rejects empty cells, negatives and text.
     """
+    # A column holds few distinct amounts (a contribution or two): each distinct text is parsed once.
+    codes, uniques = pd.factorize(series)
+    fen, bad = _parse_distinct(pd.Series(uniques, dtype=object))
+    flags = np.append(bad.to_numpy(dtype=bool), True)  # code -1, a missing cell: NA and bad
+    return (pd.Series(fen.array.take(codes, allow_fill=True), index=series.index),
+            pd.Series(flags[codes], index=series.index, dtype=bool))
+
+
+def _parse_distinct(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = to_ascii(series).str.replace(_NOISE, "", regex=True)
     parts = text.str.extract(_AMOUNT)
     whole, frac = parts[0], parts[1].fillna("")

@@ -82,6 +82,7 @@ def pick_sheet(sheets: Sequence[Sheet], variants: Mapping[str, Sequence[str]],
 def footer_rows(grid: list[list[str]], start: int) -> list[int]:
     """Indexes (from `start`) of rows that are totals, signatures or notes rather than persons."""
     out = []
+    could_start: dict[str, bool] = {}  # per first character: whether a footer word may start with it
     for i in range(start, len(grid)):
         row = grid[i]
         first = row[0] if row and row[0] else ""
@@ -89,7 +90,12 @@ def footer_rows(grid: list[list[str]], start: int) -> list[int]:
             first = next((c for c in row if c and not c.isspace()), "")
         # Cheap test first (most rows start with a digit or a name): only a footer word's first character goes on.
         head = first.lstrip()[:1]
-        if not head or (head not in _FIRST and unicodedata.normalize("NFKC", head) not in _FIRST):
+        if not head:
+            continue
+        starts = could_start.get(head)
+        if starts is None:
+            starts = could_start[head] = head in _FIRST or unicodedata.normalize("NFKC", head) in _FIRST
+        if not starts:
             continue
         if _FOOTER.match(_fold(first)) and not any(_ID_LIKE.search(c) for c in row if c):
             out.append(i)

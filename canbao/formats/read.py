@@ -60,8 +60,8 @@ def _frame(grid: list[list[str]], start: int, positions: dict[int, str], columns
             if start + k not in skip and "".join(row).strip()]
     data: dict[str, object] = {}
     for pos, column in positions.items():
-        cells = [row[pos].strip() if pos < len(row) else "" for _, row in kept]
-        data[column] = pd.Series([c or None for c in cells], dtype="str")
+        data[column] = pd.Series([(row[pos].strip() or None) if pos < len(row) else None for _, row in kept],
+                                 dtype="str")
     blank = pd.Series([None] * len(kept), dtype="str")
     frame = pd.DataFrame({c: data.get(c, blank) for c in columns})
     frame["source_row"] = pd.Series([n for n, _ in kept], dtype="int64")

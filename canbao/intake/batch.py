@@ -13,13 +13,14 @@ from canbao.exemptions.delivery import FileProblem
 from canbao.formats.headers import normalize_header
 from canbao.formats.layout import NOT_DATA
 from canbao.formats.read import FormatError
-from canbao.identity import mask_ids_in
+from canbao.identity import check_ids, mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
 from canbao.intake.plausible import ENROLLED_COLUMNS, intake_bounds
 from canbao.intake.proofs import decided_at, record_proofs, validate_proofs
 from canbao.intake.reading import ReadJob, read_files
 from canbao.intake.store import (
+    any_enrolled,
     delete_superseded,
     enrolled_units,
     record_rejections,
@@ -151,6 +152,16 @@ def _store(conn: Connection, source: str, v: Validated, imports: dict[str, int],
     return reference.store(conn, source, v.accepted, imports, ctx)
 
 
+def _enrolled(conn: Connection, source: str, df: pd.DataFrame, ctx: IntakeContext) -> pd.DataFrame | None:
+    """The ledger's enrollments a batch is checked against: for registrations those of the people it names
+    (IDs as validation normalises them), for proofs every one; None for other sources."""
+    if source not in ("roster", "school", "proof") or not len(df):
+        return None
+    if source == "proof" or "id_number" not in df or not any_enrolled(conn, ctx.campaign.id):
+        return enrolled_units(conn, ctx.campaign.id)
+    return enrolled_units(conn, ctx.campaign.id, check_ids(df["id_number"], today=ctx.today)["id_number"])
+
+
 def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx: IntakeContext,
                  mappings: dict | None = None, seen: Collection[str] = (), again: Collection[str] = ()
                  ) -> BatchResult:
@@ -161,7 +172,7 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
     fresh = [f for f in files if f.sha256 not in seen]
     read = _read(fresh, source, ctx, mappings)
     df, unreadable = read.rows, read.unreadable
-    enrolled = enrolled_units(conn, ctx.campaign.id) if source in ("roster", "school", "proof") and len(df) else None
+    enrolled = _enrolled(conn, source, df, ctx)
     v = _validate(df, source, ctx, enrolled) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())
     if len(unreadable):
         v = Validated(v.accepted, pd.concat([v.rejected, unreadable], ignore_index=True), v.skipped, v.payments)

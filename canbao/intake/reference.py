@@ -33,42 +33,49 @@ def _text(df: pd.DataFrame, col: str) -> pd.Series:
 
 def validate(df: pd.DataFrame, source: str, ctx: IntakeContext) -> Validated:
     """Check a reference file's rows; bad rows are rejected with reasons like any other file."""
+    trimmed: dict[str, pd.Series] = {}
+
+    def text_of(col: str) -> pd.Series:  # each column trimmed once
+        if col not in trimmed:
+            trimmed[col] = _text(df, col)
+        return trimmed[col]
+
     text = text_faults(df, STORED_TEXT[source])
     if source == "targets":
-        level = _text(df, "level").map(lambda x: LEVELS.get(x, x))
-        bad_unit = _text(df, "unit_code").isna() | ~level.isin(["county", "town", "village", "school"])
+        level = text_of("level").map(lambda x: LEVELS.get(x, x))
+        bad_unit = text_of("unit_code").isna() | ~level.isin(["county", "town", "village", "school"])
         reason = first_reason(df.index, [
-            *text.checks(), ("unit_unknown", bad_unit), ("name_missing", _text(df, "unit_name").isna()),
-            ("number_invalid", integer_faults(_text(df, "target"), Unit.__table__.c.target))])
-        target = pd.to_numeric(_text(df, "target"), errors="coerce").astype("Int64")
-        ok = pd.DataFrame({"code": _text(df, "unit_code"), "name": _text(df, "unit_name"), "level": level,
-                           "parent_code": _text(df, "parent_code"), "target": target,
+            *text.checks(), ("unit_unknown", bad_unit), ("name_missing", text_of("unit_name").isna()),
+            ("number_invalid", integer_faults(text_of("target"), Unit.__table__.c.target))])
+        target = pd.to_numeric(text_of("target"), errors="coerce").astype("Int64")
+        ok = pd.DataFrame({"code": text_of("unit_code"), "name": text_of("unit_name"), "level": level,
+                           "parent_code": text_of("parent_code"), "target": target,
                            "source_file": df["source_file"]})[reason.isna()]
         return Validated(ok, rejected_frame(df, reason, source, text.column))
     if source == "cash_deposit":
-        fen, bad_amount = parse_amount_fen(_text(df, "amount"))
-        on, bad_date = parse_dates(_text(df, "deposited_on"))
-        reason = first_reason(df.index, [*text.checks(), ("reference_missing", _text(df, "external_ref").isna()),
-                                         ("unit_unknown", ~_text(df, "unit_code").isin(list(ctx.units))),
+        fen, bad_amount = parse_amount_fen(text_of("amount"))
+        on, bad_date = parse_dates(text_of("deposited_on"))
+        reason = first_reason(df.index, [*text.checks(), ("reference_missing", text_of("external_ref").isna()),
+                                         ("unit_unknown", ~text_of("unit_code").isin(list(ctx.units))),
                                          ("amount_invalid", bad_amount), ("date_invalid", bad_date),
                                          *date_checks(on, intake_bounds(ctx.campaign), None)])
-        ok = pd.DataFrame({"external_ref": _text(df, "external_ref"), "unit_code": _text(df, "unit_code"),
+        ok = pd.DataFrame({"external_ref": text_of("external_ref"), "unit_code": text_of("unit_code"),
                            "amount_fen": fen, "deposited_on": on, "source_file": df["source_file"],
                            "source_row": df["source_row"]})[reason.isna()]
         return Validated(ok, rejected_frame(df, reason, source, text.column))
-    ids = check_ids(_text(df, "id_number"), today=ctx.today)
+    ids = check_ids(text_of("id_number"), today=ctx.today)
     checks = [("id", ids["reason"].notna()), *text.checks()]
     extra: dict[str, pd.Series] = {}
     if source == "last_year_roster":
-        extra["person_number"] = _text(df, "person_number")
+        extra["person_number"] = text_of("person_number")
     if source == "deceased":
-        extra["died_on"], bad = parse_dates(_text(df, "died_on"))
+        extra["died_on"], bad = parse_dates(text_of("died_on"))
         checks.append(("date_invalid", bad))
     reason = first_reason(df.index, checks)
     reason = reason.where(reason != "id", ids["reason"])
-    ok = pd.DataFrame({"id_number": ids["id_number"], "name": _text(df, "name"), "sex": ids["sex"],
-                       "birth_date": ids["birth_date"], "unit_code": _text(df, "unit_code"),
-                       "category": _text(df, "category"), "agency": _text(df, "agency"),
+    ok = pd.DataFrame({"id_number": ids["id_number"], "name": text_of("name"), "sex": ids["sex"],
+                       "birth_date": ids["birth_date"], "unit_code": text_of("unit_code"),
+                       "category": text_of("category"), "agency": text_of("agency"),
                        "source_file": df["source_file"], "source_row": df["source_row"], **extra},
                       index=df.index)[reason.isna()]
     return Validated(ok, rejected_frame(df, reason, source, text.column))

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, exists, select, update
 
 from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
 from canbao.intake.storable import storable_text
 from canbao.ledger.bulk import insert_rows, upsert
+from canbao.ledger.lookup import select_frame
 from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
 
-__all__ = ["FileImport", "delete_superseded", "enrolled_units", "record_rejections", "retake_import",
+__all__ = ["FileImport", "any_enrolled", "delete_superseded", "enrolled_units", "record_rejections", "retake_import",
            "start_import", "store_payments", "store_registrations"]
 
 
@@ -53,12 +54,18 @@ def retake_import(conn: Connection, campaign_id: str, source: str, file_name: st
     return FileImport(int(import_id), ())
 
 
-def enrolled_units(conn: Connection, campaign_id: str) -> pd.DataFrame:
-    """Each enrollment of the campaign: id_number, unit_code, and the source and file name it came from."""
+def any_enrolled(conn: Connection, campaign_id: str) -> bool:
+    """Whether the campaign has any enrollment yet."""
+    return bool(conn.execute(select(exists().where(Enrollment.campaign_id == campaign_id))).scalar())
+
+
+def enrolled_units(conn: Connection, campaign_id: str, ids: Collection[str] | None = None) -> pd.DataFrame:
+    """Each enrollment of the campaign (`ids`: at least those of these people): id_number, unit_code, and the
+    source and file name it came from."""
     e, i = Enrollment.__table__, Import.__table__
-    rows = conn.execute(select(e.c.id_number, e.c.unit_code, i.c.source, i.c.file_name)
-                        .join(i, i.c.id == e.c.import_id).where(e.c.campaign_id == campaign_id)).all()
-    return pd.DataFrame(rows, columns=ENROLLED_COLUMNS)
+    stmt = select(e.c.id_number, e.c.unit_code, i.c.source, i.c.file_name).join(i, i.c.id == e.c.import_id).where(
+        e.c.campaign_id == campaign_id)
+    return select_frame(conn, stmt, ENROLLED_COLUMNS, e.c.id_number, ids)
 
 
 def _audit(conn: Connection, campaign_id: str, action: str, table: str, rows: list[dict], now: datetime,
@@ -74,10 +81,14 @@ def _jsonable(record: Mapping) -> dict:
 
 def _changes(conn: Connection, table, keys: list[str], fresh: pd.DataFrame, compare: list[str],
              where) -> list[dict]:
-    """Audit entries (before/after) for rows of `fresh` that change an existing record."""
-    old = pd.DataFrame(conn.execute(select(*[table.c[c] for c in [*keys, *compare, "import_id"]]).where(where))
-                       .mappings().all())
-    if old.empty or fresh.empty:
+    """Audit entries (before/after) for rows of `fresh` that change an existing record (read for the last key's
+    values in `fresh`, the others being fixed by `where`)."""
+    if fresh.empty:
+        return []
+    names = [*keys, *compare, "import_id"]
+    old = select_frame(conn, select(*[table.c[c] for c in names]).where(where), names, table.c[keys[-1]],
+                       fresh[keys[-1]])
+    if old.empty:
         return []
     both = fresh.merge(old, on=keys, suffixes=("", "_old"))
     differs = pd.Series(False, index=both.index)

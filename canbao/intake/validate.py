@@ -30,9 +30,10 @@ class Validated:
 
 
 def _blank(s: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Missing or empty, per value of a text column already trimmed (`astype("string").str.strip()`)."""
     if s is None:
         return pd.Series(True, index=index)
-    return s.isna() | (s.astype("string").str.strip() == "")
+    return s.isna() | (s == "")
 
 
 def _ids(df: pd.DataFrame, today: date) -> pd.DataFrame:
@@ -60,11 +61,13 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
         pd.NA, index=df.index, dtype="string")
     tier = pd.to_numeric(tier_text.where(~_blank(tier_text, df.index), "1"), errors="coerce")
     text = text_faults(df, STORED_TEXT["registration"])
+    unit = df["unit_code"].astype("string").str.strip()
+    name = df["name"].astype("string").str.strip() if "name" in df else None
     reason = first_reason(df.index, [
         ("id", ids["reason"].notna()),
         *text.checks(),
-        ("name_missing", _blank(df.get("name"), df.index)),
-        ("unit_unknown", ~df["unit_code"].astype("string").str.strip().isin(list(units))),
+        ("name_missing", _blank(name, df.index)),
+        ("unit_unknown", ~unit.isin(list(units))),
         ("date_invalid", bad_date),
         *date_checks(registered, bounds, after),
         ("category_unknown", ~category.isin(list(known_categories))),
@@ -74,8 +77,8 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
     reason = reason.where(reason != "id", ids["reason"])
     ok = reason.isna()
     accepted = pd.DataFrame({
-        "id_number": ids["id_number"], "name": df["name"].astype("string").str.strip(),
-        "sex": ids["sex"], "birth_date": born, "unit_code": df["unit_code"].astype("string").str.strip(),
+        "id_number": ids["id_number"], "name": df["name"] if name is None else name,
+        "sex": ids["sex"], "birth_date": born, "unit_code": unit,
         "category": category, "tier": tier.astype("Int64"), "registered_on": registered,
         "phone": df.get("phone", pd.NA), "household": df.get("household", pd.NA),
         "person_number": df.get("person_number", pd.NA),
@@ -88,7 +91,7 @@ def validate_registrations(df: pd.DataFrame, c: Campaign, *, units: Collection[s
     accepted = accepted[~dup].sort_index()
     if enrolled is not None and not bounds.allow_transfers:
         # The existing enrollment wins: a row placing an enrolled person in another unit waits for confirmation.
-        moved = transfers(accepted, enrolled, source, set(df["source_file"]))
+        moved = transfers(accepted, enrolled, source, set(df["source_file"].unique()))
         reason.loc[moved[moved].index] = "transfer_unconfirmed"
         accepted = accepted[~moved]
     return Validated(accepted, rejected_frame(df, reason, source, text.column))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Insert, Select, Table, bindparam, column, or_, select
+from sqlalchemy import Connection, Date, Dialect, Insert, Select, Table, bindparam, column, or_, select
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
@@ -19,6 +20,7 @@ __all__ = [
     "upsert_statement",
 ]
 
+_DATE_PROBES = (date(1, 2, 3), date(1999, 12, 31), date(2020, 2, 29))
 COPY_THRESHOLD = 20_000  # PostgreSQL: more rows than this go through COPY into a staging table
 SQLITE_MAX_VARIABLES = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
 CHUNK_ROWS = 10_000  # rows per executemany call, bounding the parameter lists held at once
@@ -55,8 +57,18 @@ def _bound(dialect: Dialect, table: Table, columns: list[str], values: list[list
     processed = []
     for name, column_values in zip(columns, values):
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        processed.append(column_values if process is None else [process(v) for v in column_values])
+        if process is not None and _iso_dates(table.c[name].type, process):
+            # to_columns made them dates or None; date.isoformat is what the processor writes, without its call.
+            iso = date.isoformat
+            processed.append([None if v is None else iso(v) for v in column_values])
+        else:
+            processed.append(column_values if process is None else [process(v) for v in column_values])
     return processed
+
+
+def _iso_dates(sqltype: Any, process: Callable[[Any], Any]) -> bool:
+    """Whether a column's bind processor writes a date as its ISO text (SQLite's DATE in its default format)."""
+    return type(sqltype) is Date and all(process(d) == d.isoformat() for d in _DATE_PROBES)
 
 
 def _refuse_duplicate_keys(
@@ -64,7 +76,10 @@ def _refuse_duplicate_keys(
 ) -> None:
     """Two rows with one key would make the result depend on row order: an error, not a silent pick."""
     key_values = [values[columns.index(k)] for k in keys]
-    distinct = len(set(key_values[0])) if len(keys) == 1 else len(set(zip(*key_values)))
+    # A key column holding one value throughout (the campaign) cannot tell two rows apart: left out.
+    varying = [v for v in key_values if v.count(v[0]) != len(v)] if key_values[0] else []
+    distinct = (len(set(varying[0])) if len(varying) == 1 else len(set(zip(*varying))) if varying
+                else min(1, len(key_values[0])))
     if distinct != len(key_values[0]):
         raise ValueError(
             f"upsert into {table.name}: {len(key_values[0]) - distinct} row(s) repeat a key {list(keys)}; "

@@ -96,11 +96,14 @@ def _series(series: pd.Series, convert: Converter | None, name: str) -> list[Any
     if convert is _to_date and pd.api.types.is_datetime64_dtype(dtype):
         return series.to_numpy().astype("datetime64[D]").tolist()  # date objects, NaT as None
     clean = not series.hasnans
-    if clean and convert is _to_int and pd.api.types.is_integer_dtype(dtype):
-        return series.tolist()
-    if clean and convert is _to_str and isinstance(dtype, pd.StringDtype):
-        return series.tolist()
-    return _column(series.tolist(), convert, name)
+    fits = ((convert is _to_int and pd.api.types.is_integer_dtype(dtype))
+            or (convert is _to_str and isinstance(dtype, pd.StringDtype)))
+    if fits:  # int and str values already (a nullable dtype's NA made None)
+        return series.tolist() if clean else series.astype(object).where(series.notna(), None).tolist()
+    values = series.tolist()
+    if convert is _to_str and all(type(v) is str for v in values):
+        return values
+    return _column(values, convert, name)
 
 
 def to_columns(rows: Rows, table: Table) -> tuple[list[str], list[list[Any]]]:
