@@ -2,10 +2,13 @@
 
 Oracles are independent of the code under test: the source YAML walked in parallel with the moved one (every
 date moved by the same whole weeks), chinese-calendar on the source day (working days kept), Prefect's own
-schedule code (the next run after "now"), and the notice's dates from the shipped config."""
+schedule code (the next run after "now"), the notice's dates from the shipped config, and for the held-back rows
+a date read off each cell by a regular expression and the generator's manifest (rows per file)."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,8 @@ import chinese_calendar
 import pytest
 from prefect.server.schemas.schedules import RRuleSchedule
 
-from canbao.live import clock_lag_weeks, live_schedules, live_weeks, move_config, prepare_live
+from canbao.formats.read import read_source
+from canbao.live import LiveDemo, clock_lag_weeks, live_schedules, live_weeks, move_config, prepare_live
 from canbao.policy.calendar import WorkCalendar
 from canbao.policy.load import SHIPPED_CONFIG_DIR, load_campaign, read_raw
 from canbao.policy.model import Campaign
@@ -82,9 +86,9 @@ def test_the_moved_calendar_works_when_the_source_did_and_never_raises(moved) ->
 def test_each_schedule_runs_within_days_of_now_at_its_weekday_and_hour(moved) -> None:
     today, _, _, c = moved
     now = datetime.combine(today, time(14, 0), tzinfo=SHANGHAI)
-    limits = {"weekly-report": 7, "exemption-handoff": 1, "roster-posting": 31}
+    limits = {"weekly-report": 7, "exemption-handoff": 1, "roster-posting": 31, "live-release": 1}
     rules = live_schedules(c)
-    assert len(rules) == 3
+    assert len(rules) == 4
     for name, rule in rules.items():
         runs = list(RRuleSchedule(rrule=rule, timezone="Asia/Shanghai")._get_dates_generator(n=1, start=now))
         assert runs, (name, today)
@@ -95,6 +99,8 @@ def test_each_schedule_runs_within_days_of_now_at_its_weekday_and_hour(moved) ->
             assert (first.weekday(), first.hour) == (0, 9)
         elif kind == "exemption-handoff":
             assert (first.hour, first.minute) == (8, 30)
+        elif kind == "live-release":  # a day's rows are in before anything runs that day
+            assert (first.hour, first.minute) == (0, 5)
         else:
             assert ((first + timedelta(days=1)).day, first.hour) == (1, 18)
 
@@ -119,5 +125,52 @@ def test_prepare_writes_every_config_and_keeps_the_demo_while_registration_lasts
     assert load_campaign(demo.config_path).campaign.window_start == date(2019, 9, 1) + timedelta(weeks=demo.weeks)
     manifest = Path(demo.inbox).parent / "manifest.json"
     stamp = manifest.stat().st_mtime_ns
-    again = prepare_live("kaijiang-2020", tmp_path, today + timedelta(days=7), scale=0.0005, seed=3)
+    _check_held_back(demo, today)
+    week = today + timedelta(days=7)
+    again = prepare_live("kaijiang-2020", tmp_path, week, scale=0.0005, seed=3)
     assert again == demo and manifest.stat().st_mtime_ns == stamp  # same county: the ledger sees the same files
+    _check_held_back(demo, week)  # with the week's rows released into the inbox
+
+
+_DATE = re.compile(r"(\d{4})\D?(\d{2})\D?(\d{2})")
+
+
+def _day(text: str | None) -> date | None:
+    found = _DATE.search(text or "")
+    try:
+        return date(*map(int, found.groups())) if found else None
+    except ValueError:  # an impossible day (an injected defect): no day
+        return None
+
+
+def _late_rows(folder: Path, today: date) -> tuple[int, list[str]]:
+    """Rows of the dated sources under `folder`, and those (file: ID) happening after `today`, by the oracle:
+    the date read off the cell, or the birth day of an 18-digit ID when later."""
+    columns = {"roster": "registered_on", "cash_deposit": "deposited_on", "deceased": "died_on"}
+    count, late = 0, []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.parts[len(folder.parts)] != "processed"):
+        source = path.relative_to(folder).parts[0]
+        if source in ("targets", "last_year_roster", "exemption"):
+            continue
+        frame = read_source(path, source)
+        numbers = frame["id_number"].fillna("") if "id_number" in frame else [""] * len(frame)
+        for cell, number in zip(frame[columns.get(source, "paid_on")], numbers, strict=True):
+            count += 1
+            born = _day(number[6:14]) if re.fullmatch(r"\d{17}[\dX]", number) else None
+            on = max(d for d in (_day(cell), born) if d is not None) if _day(cell) else None
+            if on is not None and on > today:
+                late.append(f"{path.name}: {number[:6]}")
+    return count, late
+
+
+def _check_held_back(demo: LiveDemo, today: date) -> None:
+    """Nothing in the inbox happens after `today`, every held-back row does, and no generated row is lost."""
+    inbox, later = Path(demo.inbox), Path(demo.later)
+    manifest = json.loads((inbox.parent / "manifest.json").read_text(encoding="utf-8"))
+    dated = sum(f["rows"] for f in manifest["files"]
+                if f["source"] not in ("targets", "last_year_roster") and not f["path"].startswith("inbox/exemption"))
+    now, late_now = _late_rows(inbox, today)
+    held, early = _late_rows(later, today)
+    assert late_now == []  # nothing dated after today in the inbox
+    assert held > 0 and len(early) == held  # every held-back row happens after today
+    assert now + held == dated  # and no row lost or doubled
