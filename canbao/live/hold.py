@@ -14,7 +14,7 @@ from canbao.formats.read import read_table
 from canbao.live.rows import DATE_COLUMNS, row_days
 from canbao.live.subsets import write_subsets
 
-__all__ = ["HeldBack", "day_file", "release_due", "split_inbox"]
+__all__ = ["HeldBack", "day_file", "release_due", "split_files", "split_inbox"]
 
 _SPLITTABLE = (".csv", ".xlsx")
 
@@ -34,9 +34,10 @@ def day_file(relative: Path, day: date) -> Path:
     return relative.with_name(f"{relative.stem}_{day:%Y%m%d}{relative.suffix}")
 
 
-def _split(folder: Path, today: date, now_path: Callable[[Path, date], Path], later: Path) -> HeldBack:
-    """Every dated file under `folder`: rows happening by `today` to `now_path(relative, day)` (one file per
-    day), later rows to `later/<relative>`; the file itself rewritten or removed as that leaves it."""
+def split_files(folder: Path, today: date, now_path: Callable[[Path, date], Path], later: Path) -> HeldBack:
+    """Every dated file under `folder` (rows as `row_days` dates them): rows happening by `today` to
+    `now_path(relative, day)` (rows whose paths coincide share a file), later rows to `later/<relative>`; the
+    file itself rewritten, left as it is when all its rows stay, or removed when none does."""
     days: dict[date, int] = {}
     files: list[Path] = []
     rows_now = rows_later = 0
@@ -72,7 +73,7 @@ def split_inbox(inbox: Path, later: Path, today: date) -> HeldBack:
     """Keep in `inbox` the rows that happen on or before `today` (`row_days`; rows without a date too) and
     hold each later row back in `later/<source>/<name>`, the same file with only those rows. A file with no
     row left is removed; files of undated sources, and files that cannot be read, stay whole."""
-    return _split(inbox, today, lambda relative, _: inbox / relative, later)
+    return split_files(inbox, today, lambda relative, _: inbox / relative, later)
 
 
 def release_due(later: Path, inbox: Path, today: date) -> HeldBack:
@@ -81,7 +82,7 @@ def release_due(later: Path, inbox: Path, today: date) -> HeldBack:
     again the same day moves nothing."""
     if not later.is_dir():
         return HeldBack()
-    held = _split(later, today, lambda relative, day: inbox / day_file(relative, day), later)
+    held = split_files(later, today, lambda relative, day: inbox / day_file(relative, day), later)
     for folder in sorted((p for p in later.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()

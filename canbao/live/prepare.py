@@ -8,9 +8,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from canbao.generate import generate
 from canbao.live.choice import live_weeks, shifts_in_registration
 from canbao.live.config import move_config, write_moved
+from canbao.live.history import take_in_history
 from canbao.live.hold import release_due, split_inbox
 from canbao.policy.load import SHIPPED_CONFIG_DIR, load_campaign, read_raw
 
@@ -44,11 +47,13 @@ def _reusable(record: Path, campaign: str, scale: float, seed: int, today: date)
     return demo if same and demo.weeks in shifts_in_registration(source, today) else None
 
 
-def prepare_live(campaign: str, root: Path, today: date, scale: float = 0.01, seed: int = 1) -> LiveDemo:
+def prepare_live(campaign: str, root: Path, today: date, scale: float = 0.01, seed: int = 1,
+                 ledger: Engine | None = None) -> LiveDemo:
     """Under `root`: `configs/` (every shipped config, `campaign`'s moved to run now) and `<campaign>/` (a
     generated county on the moved calendar: `inbox/` with the rows that happen by `today`, `later/` the rest).
     Kept as is while today stays in its registration period, so the ledger sees the same files, with the rows
-    of the days since released into the inbox; set up afresh otherwise."""
+    of the days since released into the inbox; set up afresh otherwise. Set up afresh with a `ledger` that
+    knows nothing of the campaign, its past weeks are taken in week by week (`take_in_history`)."""
     root = root.resolve()
     record = root / "live.json"
     if (demo := _reusable(record, campaign, scale, seed, today)) is not None:
@@ -65,8 +70,11 @@ def prepare_live(campaign: str, root: Path, today: date, scale: float = 0.01, se
         if other.stem != campaign:
             shutil.copyfile(other, configs / other.name)
     path = write_moved(move_config(raw, source, weeks), source_path, configs)
-    generate(load_campaign(path), scale, seed, county)
-    split_inbox(county / "inbox", county / "later", today)
+    generate(moved := load_campaign(path), scale, seed, county)
+    if ledger is None:
+        split_inbox(county / "inbox", county / "later", today)
+    else:
+        take_in_history(ledger, moved, county / "inbox", county / "later", today)
     demo = LiveDemo(campaign, weeks, today.isoformat(), str(configs), str(path), str(county / "inbox"), scale, seed,
                     str(county / "later"))
     record.write_text(json.dumps(asdict(demo), ensure_ascii=False, indent=1), encoding="utf-8")
