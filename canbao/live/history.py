@@ -51,6 +51,8 @@ def take_in_inbox(engine: Engine, c: Campaign, inbox: Path, day: date, at: time 
     then archived to `processed/` as the registration flow does; the agencies' exemption lists stay (their own
     flow takes them in). The registration flow's steps without Prefect, matching and reports aside."""
     moment = datetime.combine(day, at, SHANGHAI)
+    with engine.begin() as conn:
+        open_campaign(conn, c, moment)
     survey = survey_inbox(inbox, list(INTAKE_ORDER))
     rows, refused = 0, []
     for source in INTAKE_ORDER:
@@ -88,8 +90,6 @@ def take_in_history(engine: Engine, c: Campaign, inbox: Path, later: Path, today
         return weeks / week.isoformat() / day_file(relative, week)
 
     split_files(inbox, today, place, later)
-    with engine.begin() as conn:
-        open_campaign(conn, c, datetime.combine(days[0], HISTORY_TIME, SHANGHAI))
     steps = []
     for day in [*days, today]:
         for src in sorted(p for p in (weeks / day.isoformat()).rglob("*") if p.is_file()):
