@@ -16,12 +16,14 @@ from tasks.runtime import clock_today
 
 __all__ = ["live_release"]
 
-Folder = Annotated[str | None, Blank, OptionalText, labelled(
-    "目录", "由 `canbao live` 在启动演示时填写；留空则不放入任何文件")]
+Inbox = Annotated[str | None, Blank, OptionalText, labelled(
+    "收件箱目录", "实时演示县的收件箱，由 `canbao live` 在启动演示时填写；留空则不放入任何文件")]
+Later = Annotated[str | None, Blank, OptionalText, labelled(
+    "待放入目录", "尚未发生的登记、缴费行所在目录（收件箱之外），由 `canbao live` 填写")]
 
 
 @flow(name="live-release", log_prints=True)
-def live_release(inbox: Folder = BLANK, later: Folder = BLANK) -> dict:
+def live_release(inbox: Inbox = BLANK, later: Later = BLANK) -> dict:
     """Move every held-back row of a day up to today (`canbao.clock`) from `later` into `inbox`, one new file
     per held-back file and day, so the registration flow sees them as new files; nothing without a live demo."""
     day = clock_today()
