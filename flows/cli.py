@@ -161,15 +161,26 @@ def _live_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=float, default=0.01)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-server", action="store_true", help="only write the files (no deployment updates)")
+    p.add_argument("--no-history", action="store_true",
+                   help="leave the past weeks' rows in the inbox instead of taking them in week by week")
 
 
 def _live(args: argparse.Namespace) -> Any:
     from dataclasses import asdict
 
     from canbao.clock import today
+    from canbao.ledger.engine import database_url, make_engine
+    from canbao.ledger.readiness import require_head
     from canbao.live import prepare_live
 
-    demo = prepare_live(args.campaign, Path(args.dir), today(), args.scale, args.seed)
+    ledger = None if args.no_history else make_engine(database_url())
+    try:
+        if ledger is not None:
+            require_head(ledger)  # the bring-up migrates first; the history is taken in as the flows would
+        demo = prepare_live(args.campaign, Path(args.dir), today(), args.scale, args.seed, ledger)
+    finally:
+        if ledger is not None:
+            ledger.dispose()
     if args.no_server:
         return asdict(demo)
     from flows.live_demo import apply_live_demo

@@ -1,4 +1,5 @@
-"""Point the demo county's deployments at the live demo (config, inbox, moved schedules); start the deadline watch."""
+"""Point the demo county's deployments at the live demo (config, inbox, moved schedules, the daily release of
+held-back rows); start the deadline watch."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from prefect.client.schemas.actions import DeploymentScheduleCreate, DeploymentU
 from prefect.client.schemas.schedules import RRuleSchedule
 
 from canbao.clock import now, wall_now
-from canbao.live import LiveDemo, clock_lag_weeks, live_schedules
+from canbao.live import RELEASE, LiveDemo, clock_lag_weeks, live_schedules
 from canbao.policy.load import load_campaign
 
 __all__ = ["apply_live_demo"]
@@ -24,7 +25,8 @@ def _parameters(c_id: str, demo: LiveDemo) -> dict[str, dict[str, Any]]:
     inbox = {"inbox": demo.inbox}
     return {"registration-payment/registration-payment": inbox, f"exemption-handoff/exemption-handoff-{c_id}": inbox,
             f"weekly-report/weekly-report-{c_id}": {}, f"roster-posting/roster-posting-{c_id}": {},
-            "mobilization/mobilization": {}, "cleanup/cleanup": {}, "subsidy-settlement/subsidy-settlement": {}}
+            "mobilization/mobilization": {}, "cleanup/cleanup": {}, "subsidy-settlement/subsidy-settlement": {},
+            RELEASE: {"inbox": demo.inbox, "later": demo.later}}
 
 
 async def _update(client: PrefectClient, name: str, extra: dict[str, Any], config_path: str,

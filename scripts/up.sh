@@ -3,7 +3,8 @@
 # process work pool `canbao`, every deployment of prefect.yaml, the notification block, one concurrency
 # limit per campaign for ledger writes, the automations,
 # a worker, the file service (output files over HTTP, same auth) and the live demo: kaijiang-2020 moved to run
-# now (`canbao live`: config, county files and schedules moved by whole weeks, one deadline watch started);
+# now (`canbao live`: config, county files and schedules moved by whole weeks, its past weeks taken into the
+# ledger week by week, rows still to happen held back and released daily, one deadline watch started);
 # then print every deployment and where alerts and files arrive.
 # `scripts/down.sh` stops everything this started (pid files under the state dir).
 #
@@ -147,7 +148,7 @@ messages="channels of $CANBAO_CHANNELS"
 [ -n "${CANBAO_RECEIVER_URL:-}" ] && messages="$STATE/outbox.jsonl (demo channels: a local receiver)"
 UI=$PREFECT_UI_URL
 live="none (CANBAO_DEMO=0)"
-[ -n "${CANBAO_CONFIG_DIR:-}" ] && live="$DEMO moved to run now: $STATE/live/configs/$DEMO.yaml, inbox $STATE/live/$DEMO/inbox"
+[ -n "${CANBAO_CONFIG_DIR:-}" ] && live="$DEMO moved to run now: $STATE/live/configs/$DEMO.yaml, inbox $STATE/live/$DEMO/inbox (rows still to happen wait in $STATE/live/$DEMO/later, released daily at 00:05)"
 {
     cat <<SUMMARY
 Canbao is up.

@@ -17,7 +17,7 @@ LEVELS = {"debug", "info", "warning", "error", "exception", "critical"}
 # tasks/notify.py's delivery log ("sent", "already sent today") is being rewritten with the move to Apprise (issue 13,
 # item 7); it is checked here once that lands.
 PENDING: set[str] = set()
-FLOWS = ["cleanup", "deadline_watch", "exemption_handoff", "formats_check", "mobilization", "notify",
+FLOWS = ["cleanup", "deadline_watch", "exemption_handoff", "formats_check", "live_release", "mobilization", "notify",
          "registration_payment", "roster_posting", "simulate", "subsidy_settlement", "weekly_report"]
 
 

@@ -2,11 +2,16 @@
 
 Oracles are independent of the code under test: the source YAML walked in parallel with the moved one (every
 date moved by the same whole weeks), chinese-calendar on the source day (working days kept), Prefect's own
-schedule code (the next run after "now"), and the notice's dates from the shipped config."""
+schedule code (the next run after "now"), the notice's dates from the shipped config, and for the held-back rows
+a date read off each cell by a regular expression and the generator's manifest (rows per file)."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,11 +19,18 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 from prefect.server.schemas.schedules import RRuleSchedule
+from sqlalchemy import Engine
 
-from canbao.live import clock_lag_weeks, live_schedules, live_weeks, move_config, prepare_live
+from canbao.formats.read import read_source
+from canbao.ledger.engine import make_engine
+from canbao.ledger.migrate import upgrade
+from canbao.live import LiveDemo, clock_lag_weeks, live_schedules, live_weeks, move_config, prepare_live, take_in_inbox
 from canbao.policy.calendar import WorkCalendar
 from canbao.policy.load import SHIPPED_CONFIG_DIR, load_campaign, read_raw
 from canbao.policy.model import Campaign
+from canbao.reports.progress import build_report
+from canbao.reports.table import forecasts
+from canbao.state import load_facts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SOURCE_PATH = SHIPPED_CONFIG_DIR / "kaijiang-2020.yaml"
@@ -82,9 +94,9 @@ def test_the_moved_calendar_works_when_the_source_did_and_never_raises(moved) ->
 def test_each_schedule_runs_within_days_of_now_at_its_weekday_and_hour(moved) -> None:
     today, _, _, c = moved
     now = datetime.combine(today, time(14, 0), tzinfo=SHANGHAI)
-    limits = {"weekly-report": 7, "exemption-handoff": 1, "roster-posting": 31}
+    limits = {"weekly-report": 7, "exemption-handoff": 1, "roster-posting": 31, "live-release": 1}
     rules = live_schedules(c)
-    assert len(rules) == 3
+    assert len(rules) == 4
     for name, rule in rules.items():
         runs = list(RRuleSchedule(rrule=rule, timezone="Asia/Shanghai")._get_dates_generator(n=1, start=now))
         assert runs, (name, today)
@@ -95,6 +107,8 @@ def test_each_schedule_runs_within_days_of_now_at_its_weekday_and_hour(moved) ->
             assert (first.weekday(), first.hour) == (0, 9)
         elif kind == "exemption-handoff":
             assert (first.hour, first.minute) == (8, 30)
+        elif kind == "live-release":  # a day's rows are in before anything runs that day
+            assert (first.hour, first.minute) == (0, 5)
         else:
             assert ((first + timedelta(days=1)).day, first.hour) == (1, 18)
 
@@ -108,16 +122,116 @@ def test_a_pinned_clock_moves_the_schedules_by_the_weeks_it_lags() -> None:
     assert lagged.startswith("DTSTART:20261005T090000")  # 2019-09-02 + 370 weeks, a Monday
 
 
-def test_prepare_writes_every_config_and_keeps_the_demo_while_registration_lasts(tmp_path: Path) -> None:
+@pytest.fixture
+def sqlite_ledger(sqlite_url: str) -> Iterator[Engine]:
+    """A migrated SQLite ledger (the intake's behaviour on PostgreSQL is the intake tests' to check)."""
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def test_prepare_writes_every_config_and_keeps_the_demo_while_registration_lasts(tmp_path: Path,
+                                                                                sqlite_ledger: Engine) -> None:
+    ledger_engine = sqlite_ledger
     today = date(2026, 11, 30)
-    demo = prepare_live("kaijiang-2020", tmp_path, today, scale=0.0005, seed=3)
+    demo = prepare_live("kaijiang-2020", tmp_path, today, scale=0.0005, seed=3, ledger=ledger_engine)
     configs = sorted(p.name for p in Path(demo.config_dir).glob("*.yaml"))
     assert configs == sorted(p.name for p in SHIPPED_CONFIG_DIR.glob("*.yaml"))
     assert (Path(demo.config_dir) / "haimen-2020.yaml").read_bytes() == \
         (SHIPPED_CONFIG_DIR / "haimen-2020.yaml").read_bytes()
     assert Path(demo.config_path).read_text(encoding="utf-8").startswith("# Live demo:")
-    assert load_campaign(demo.config_path).campaign.window_start == date(2019, 9, 1) + timedelta(weeks=demo.weeks)
+    c = load_campaign(demo.config_path)
+    assert c.campaign.window_start == date(2019, 9, 1) + timedelta(weeks=demo.weeks)
     manifest = Path(demo.inbox).parent / "manifest.json"
     stamp = manifest.stat().st_mtime_ns
-    again = prepare_live("kaijiang-2020", tmp_path, today + timedelta(days=7), scale=0.0005, seed=3)
+    _check_held_back(demo, today)
+
+    # The weekly report at bring-up: the past weeks were taken in week by week, so the trajectory rises week
+    # after week and the forecast stays within 100% (taken in all at once it read over 200%).
+    rate, forecast, registered = _county(ledger_engine, c, today)
+    assert registered == sorted(registered) and len(set(registered) - {0}) >= 4
+    assert 0 < rate <= forecast <= 1
+    # The registration run of the day takes in the rows since the last weekly report day: none refused for a
+    # day still to come (a birth, a registration or a payment after today).
+    step = take_in_inbox(ledger_engine, c, Path(demo.inbox), today, time(10, 0))
+    assert step.rows > 0
+    assert [r for r in step.refused if _refused_day(Path(demo.inbox), *r[:3]) > today] == []
+    rate2, forecast2, _ = _county(ledger_engine, c, today)
+    assert rate < rate2 <= forecast2 <= 1
+
+    week = today + timedelta(days=7)
+    again = prepare_live("kaijiang-2020", tmp_path, week, scale=0.0005, seed=3, ledger=ledger_engine)
     assert again == demo and manifest.stat().st_mtime_ns == stamp  # same county: the ledger sees the same files
+    _check_held_back(demo, week)  # with the week's rows released into the inbox
+
+
+def _county(engine: Engine, c: Campaign, day: date) -> tuple[Fraction, Fraction, list[int]]:
+    """The county's rate (enrolled / target), its forecast and its weekly registered counts as of `day`."""
+    with engine.connect() as conn:
+        report = build_report(load_facts(conn, c.id), c, day)
+    code = report.county["code"]
+    forecast = forecasts(report)[code]
+    assert forecast is not None
+    rate = Fraction(int(report.county["enrolled"]), int(report.county["target"]))
+    return rate, forecast, [int(n) for n in report.registered_series.loc[code]]
+
+
+def _refused_day(inbox: Path, source: str, name: str, row: int) -> date:
+    """The day a refused row happens by the oracle (read back from the file the flow archived)."""
+    path = next((inbox / "processed" / source).rglob(name))
+    frame = read_source(path, source).set_index("source_row")
+    column = {"roster": "registered_on", "cash_deposit": "deposited_on", "deceased": "died_on"}.get(source, "paid_on")
+    number = frame.at[row, "id_number"] if "id_number" in frame else None
+    return _oracle_day(frame.at[row, column], number) or date.min
+
+
+_DATE = re.compile(r"(\d{4})\D?(\d{2})\D?(\d{2})")
+
+
+def _day(text: str | None) -> date | None:
+    found = _DATE.search(text or "")
+    try:
+        return date(*map(int, found.groups())) if found else None
+    except ValueError:  # an impossible day (an injected defect): no day
+        return None
+
+
+def _oracle_day(cell: str | None, number: str | None) -> date | None:
+    """The date read off the cell, or the birth day of an 18-digit ID when later; None without a date."""
+    on = _day(cell)
+    born = _day(number[6:14]) if number and re.fullmatch(r"\d{17}[\dX]", number) else None
+    return None if on is None else max(on, born or on)
+
+
+def _late_rows(folder: Path, today: date) -> tuple[int, list[str]]:
+    """Rows of the dated sources under `folder` (taken-in files under processed/ too), and those (file: ID)
+    happening after `today` by the oracle."""
+    columns = {"roster": "registered_on", "cash_deposit": "deposited_on", "deceased": "died_on"}
+    count, late = 0, []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts = path.relative_to(folder).parts
+        source = parts[1] if parts[0] == "processed" else parts[0]
+        if source in ("targets", "last_year_roster", "exemption"):
+            continue
+        frame = read_source(path, source)
+        numbers = frame["id_number"] if "id_number" in frame else [None] * len(frame)
+        for cell, number in zip(frame[columns.get(source, "paid_on")], numbers, strict=True):
+            count += 1
+            on = _oracle_day(cell, number)
+            if on is not None and on > today:
+                late.append(f"{path.name}: {str(number)[:6]}")
+    return count, late
+
+
+def _check_held_back(demo: LiveDemo, today: date) -> None:
+    """Nothing in the inbox happens after `today`, every held-back row does, and no generated row is lost."""
+    inbox, later = Path(demo.inbox), Path(demo.later)
+    manifest = json.loads((inbox.parent / "manifest.json").read_text(encoding="utf-8"))
+    dated = sum(f["rows"] for f in manifest["files"]
+                if f["source"] not in ("targets", "last_year_roster") and not f["path"].startswith("inbox/exemption"))
+    now, late_now = _late_rows(inbox, today)
+    held, early = _late_rows(later, today)
+    assert late_now == []  # nothing dated after today in the inbox
+    assert held > 0 and len(early) == held  # every held-back row happens after today
+    assert now + held == dated  # and no row lost or doubled

@@ -1,0 +1,33 @@
+"""The day each row of an inbox file happens: its registration, payment, deposit or death date, or birth."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from canbao.formats.dates import parse_dates
+from canbao.formats.sources import SOURCES
+
+__all__ = ["DATE_COLUMNS", "birth_days", "row_days"]
+
+# The column saying when a row happens, per source (the readers' canonical names, canbao.formats.sources):
+# registration, payment, cash deposit, death. Targets, last year's list and the agencies' exemption lists
+# describe the campaign rather than its days and are never held back.
+DATE_COLUMNS: dict[str, str] = {"roster": "registered_on", "cash_deposit": "deposited_on", "deceased": "died_on"} | {
+    code: "paid_on" for code, spec in SOURCES.items() if spec.kind == "payment"}
+
+
+def birth_days(ids: pd.Series) -> pd.Series:
+    """The birth day an 18-digit ID number carries (characters 7–14), NaT where there is none."""
+    text = ids.astype("str").str.strip()
+    digits = text.str.slice(6, 14).where(text.str.fullmatch(r"\d{17}[\dXx]").fillna(False).astype(bool))
+    return parse_dates(digits)[0].dt.normalize()
+
+
+def row_days(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per row of a read file (`canbao.formats.read`), the day it happens: its `column` date, or the birth day
+    of its ID number when that is later (no one registers or pays before being born); NaT if it has no date."""
+    day = parse_dates(frame[column])[0].dt.normalize()
+    if "id_number" in frame:
+        born = birth_days(frame["id_number"])
+        day = day.where(~(born > day), born)
+    return day
