@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +151,7 @@ def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
     from canbao.intake.settle import settle_campaign
     from canbao.ledger.engine import make_engine
     from canbao.ledger.migrate import upgrade
+    from canbao.ledger.statistics import refresh_statistics
     from canbao.policy.load import load_campaign
     from tasks.intake_reports import reconcile_channels, write_error_workbooks
 
@@ -168,10 +170,14 @@ def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
                 known = set(seen.loc[seen["source"] == source, "sha256"])
                 ctx = intake_context(conn, c, day, now(), None, source in PEOPLE_SOURCES)
                 rows += intake_batch(conn, source, files, ctx, seen=known).rows
-    with engine.begin() as conn:
-        settled = settle_campaign(conn, c, day)
-    reconcile_channels.fn(campaign, settled, str(out), day)
-    write_error_workbooks.fn(c.id, str(out))
+    with ThreadPoolExecutor(1) as writer:  # the flow writes the error workbooks while it matches, likewise
+        writing = writer.submit(write_error_workbooks.fn, c.id, str(out))
+        with engine.begin() as conn:
+            refresh_statistics(conn)  # as the flow's match-and-settle task does
+        with engine.connect() as conn:
+            settled = settle_campaign(conn, c, day)
+        reconcile_channels.fn(campaign, settled, str(out), day)
+        writing.result()
     return {"rows": rows, "seconds_measured": time.perf_counter() - start, "work_cpu_s": _cpu_seconds() - cpu}
 
 

@@ -14,6 +14,7 @@ from canbao.intake.batch import intake_batch
 from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
 from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
 from canbao.intake.settle import settle_campaign
+from canbao.ledger.statistics import refresh_statistics
 from canbao.policy.load import load_campaign
 from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 
@@ -68,6 +69,8 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
 @task(name="match-and-settle", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE, persist_result=False)
 def match_and_settle(campaign_id: str, as_of: date | None = None):
     """Match payments to registrations as of the day (default today), from the ledger's facts."""
+    with ledger_engine().begin() as conn:  # the batches just changed the tables' sizes
+        refresh_statistics(conn)
     with ledger_engine().connect() as conn:
         settled = settle_campaign(conn, load_campaign(campaign_id), as_of or clock_today())
     get_run_logger().info("截至%s：已登记 %d 人，计入缴费 %d 笔，其中异常 %d 笔", settled.as_of.isoformat(),
