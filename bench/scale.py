@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,14 +169,12 @@ def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
                 known = set(seen.loc[seen["source"] == source, "sha256"])
                 ctx = intake_context(conn, c, day, now(), None, source in PEOPLE_SOURCES)
                 rows += intake_batch(conn, source, files, ctx, seen=known).rows
-    with ThreadPoolExecutor(1) as writer:  # the flow writes the error workbooks while it matches, likewise
-        writing = writer.submit(write_error_workbooks.fn, c.id, str(out))
-        with engine.begin() as conn:
-            refresh_statistics(conn)  # as the flow's match-and-settle task does
-        with engine.connect() as conn:
-            settled = settle_campaign(conn, c, day)
-        reconcile_channels.fn(campaign, settled, str(out), day)
-        writing.result()
+    with engine.begin() as conn:
+        refresh_statistics(conn)  # as the flow's match-and-settle task does
+    with engine.connect() as conn:
+        settled = settle_campaign(conn, c, day)
+    reconcile_channels.fn(campaign, settled, str(out), day)
+    write_error_workbooks.fn(c.id, str(out))
     return {"rows": rows, "seconds_measured": time.perf_counter() - start, "work_cpu_s": _cpu_seconds() - cpu}
 
 

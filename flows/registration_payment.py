@@ -76,12 +76,9 @@ def registration_payment(
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
     check = check_outputs(ref, out, day)  # the ledger, config and day the outputs in `out` were made from
     if check.reusable is None:
-        # From the ledger: every file's rejections, after any crash. Written by the process pool while this
-        # process matches and reconciles (the two only read the ledger).
-        writing = write_error_workbooks.submit(campaign, out)
         settled = match_and_settle(ref, day)
         recon = reconcile_channels(ref, settled, out, day)
-        errors = writing.result()
+        errors = write_error_workbooks(campaign, out)  # from the ledger: every file's rejections, after any crash
         stamp_outputs(check, out, day, recon, errors)  # last: a crash before it leaves no stamp
     else:
         recon, errors = check.reusable.reconciliation, check.reusable.error_workbooks
