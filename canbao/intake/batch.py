@@ -13,6 +13,7 @@ from canbao.exemptions.delivery import FileProblem
 from canbao.formats.headers import normalize_header
 from canbao.formats.layout import NOT_DATA
 from canbao.formats.read import FormatError
+from canbao.heap import bulk_allocation
 from canbao.identity import check_ids, mask_ids_in
 from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
@@ -169,6 +170,12 @@ def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx:
 
     `again`: hashes of files taken in before and taken in once more on request (read with the current config,
     stored again under their earlier import, whose rejections are replaced)."""
+    with bulk_allocation():
+        return _intake_batch(conn, source, files, ctx, mappings, seen, again)
+
+
+def _intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx: IntakeContext,
+                  mappings: dict | None, seen: Collection[str], again: Collection[str]) -> BatchResult:
     fresh = [f for f in files if f.sha256 not in seen]
     read = _read(fresh, source, ctx, mappings)
     df, unreadable = read.rows, read.unreadable

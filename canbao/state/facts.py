@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, select, union
 
 from canbao.clock import SHANGHAI
+from canbao.heap import bulk_allocation
 from canbao.ledger.frames import read_frame
 from canbao.ledger.schema import Enrollment, Exemption, Import, Payment, PriorInsured, Resident, Unit
 from canbao.ledger.schema_proofs import ProofConfirmation
@@ -96,6 +97,7 @@ def make_facts(campaign_id: str, units: pd.DataFrame, registrations: pd.DataFram
                  _shape(proofs, "proofs"))
 
 
+@bulk_allocation()
 def load_facts(conn: Connection, campaign_id: str, *, residents: bool = False) -> Facts:
     """Read every fact of a campaign the state needs, in one place (the only reader of these tables).
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from canbao.clock import SHANGHAI
+from canbao.heap import bulk_allocation
 from canbao.money import fen
 from canbao.policy.model import Campaign
 from canbao.policy.quote import quote
@@ -86,6 +87,7 @@ def _in_effect(facts: Facts, cut: pd.Timestamp) -> pd.DataFrame:
         ["id_number", "exemption", "agency", "exempt_on"]].reset_index(drop=True)
 
 
+@bulk_allocation()
 def campaign_state(c: Campaign, facts: Facts, as_of: date, known_by_moment: datetime | None = None) -> CampaignState:
     """The state of every registered resident as of the end of `as_of` (or `known_by_moment`, if earlier).
 
