@@ -82,8 +82,18 @@ def ledger_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def ledger_engine(ledger_url: str) -> Iterator[Engine]:
     """An engine on a fresh ledger database migrated to head (SQLite and PostgreSQL)."""
-    upgrade(ledger_url)
-    engine = make_engine(ledger_url)
+    yield from _migrated(ledger_url)
+
+
+@pytest.fixture
+def sqlite_ledger(sqlite_url: str) -> Iterator[Engine]:
+    """An engine on a fresh SQLite ledger migrated to head, for tests whose subject is not the database."""
+    yield from _migrated(sqlite_url)
+
+
+def _migrated(url: str) -> Iterator[Engine]:
+    upgrade(url)
+    engine = make_engine(url)
     yield engine
     engine.dispose()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -22,8 +21,6 @@ from prefect.server.schemas.schedules import RRuleSchedule
 from sqlalchemy import Engine
 
 from canbao.formats.read import read_source
-from canbao.ledger.engine import make_engine
-from canbao.ledger.migrate import upgrade
 from canbao.live import LiveDemo, clock_lag_weeks, live_schedules, live_weeks, move_config, prepare_live, take_in_inbox
 from canbao.policy.calendar import WorkCalendar
 from canbao.policy.load import SHIPPED_CONFIG_DIR, load_campaign, read_raw
@@ -120,15 +117,6 @@ def test_a_pinned_clock_moves_the_schedules_by_the_weeks_it_lags() -> None:
     c = Campaign.model_validate(move_config(RAW, SOURCE, 5))
     lagged = live_schedules(c, 365)["weekly-report/weekly-report-kaijiang-2020"]
     assert lagged.startswith("DTSTART:20261005T090000")  # 2019-09-02 + 370 weeks, a Monday
-
-
-@pytest.fixture
-def sqlite_ledger(sqlite_url: str) -> Iterator[Engine]:
-    """A migrated SQLite ledger (the intake's behaviour on PostgreSQL is the intake tests' to check)."""
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    yield engine
-    engine.dispose()
 
 
 def test_prepare_writes_every_config_and_keeps_the_demo_while_registration_lasts(tmp_path: Path,
