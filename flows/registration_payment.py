@@ -98,7 +98,7 @@ def registration_payment(
         "ignored_files": len(survey.ignored), "attention": attention, "warnings": warnings,
         "repeated": [{"source": b["source"], "file": f} for b in batches for f in b["repeated"]],
     }
-    link_outputs(campaign, out)
+    link_outputs(campaign, out, [recon.workbook, *errors] if check.reusable else [])
     if warnings:
         get_run_logger().warning("未使用的列：\n%s", "\n".join(warnings))
     if not attention:

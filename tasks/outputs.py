@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from uuid import UUID
 
@@ -39,10 +40,10 @@ def _run_started() -> float:
 
 
 @task(name="link-outputs", cache_policy=NO_CACHE, persist_result=False)
-def link_outputs(campaign: str, out: str | Path) -> list[str]:
-    """Every file under `out` written since the run started, downloadable from the run page: one list of links
-    (`<campaign>-<flow>-files`) and a link artifact per file at the top of `out` (the main workbooks); the
-    addresses linked."""
+def link_outputs(campaign: str, out: str | Path, reused: Sequence[str | Path] = ()) -> list[str]:
+    """Every file under `out` written since the run started, and the earlier files the run `reused` (an
+    unchanged rerun's workbooks), downloadable from the run page: one list of links (`<campaign>-<flow>-files`)
+    and a link artifact per file at the top of `out` (the main workbooks); the addresses linked."""
     root, logger = output_root(), get_run_logger()
     if not os.environ.get(FILES_URL_ENV):
         logger.info("未配置文件服务（%s）：输出文件在 %s，未生成下载链接", FILES_URL_ENV, out)
@@ -51,8 +52,9 @@ def link_outputs(campaign: str, out: str | Path) -> list[str]:
     flow = re.sub(r"[^a-z0-9-]+", "-", (flow_run.flow_name or "run").lower())
     rows, links, keys = [], [], set[str]()
     # Hidden files (the intake's stamp) are bookkeeping, not outputs.
+    kept = {Path(p).resolve() for p in reused}
     for path in sorted(p for p in top.rglob("*") if p.is_file() and not p.name.startswith(".")
-                       and p.stat().st_mtime >= since):
+                       and (p.stat().st_mtime >= since or p.resolve() in kept)):
         url = download_url(path, root)
         if url is None:
             logger.info("输出文件 %s 不在文件服务目录 %s 下，无下载链接", path, root)
@@ -66,7 +68,8 @@ def link_outputs(campaign: str, out: str | Path) -> list[str]:
     if rows:
         head = [f"# 输出文件（{len(rows)}个，点击下载）", "", "| 文件 | 大小 |", "|---|---:|"]
         create_markdown_artifact("\n".join([*head, *rows]), key=f"{campaign}-{flow}-files",
-                                 description=f"本次运行写出的{len(rows)}个文件（点击查看并下载），位于 {top}")
+                                 description=f"本次运行{'写出或沿用' if kept else '写出'}的{len(rows)}个文件"
+                                             f"（点击查看并下载），位于 {top}")
     return links
 
 
