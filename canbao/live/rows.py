@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from canbao.formats.dates import parse_dates
 from canbao.formats.sources import SOURCES
+from canbao.identity import check_ids
 
 __all__ = ["DATE_COLUMNS", "birth_days", "row_days"]
 
@@ -17,10 +20,10 @@ DATE_COLUMNS: dict[str, str] = {"roster": "registered_on", "cash_deposit": "depo
 
 
 def birth_days(ids: pd.Series) -> pd.Series:
-    """The birth day an 18-digit ID number carries (characters 7–14), NaT where there is none."""
-    text = ids.astype("str").str.strip()
-    digits = text.str.slice(6, 14).where(text.str.fullmatch(r"\d{17}[\dXx]").fillna(False).astype(bool))
-    return parse_dates(digits)[0].dt.normalize()
+    """The birth day an ID number carries (as `canbao.identity.check_ids` reads it; births after today count:
+    they are what is held back), NaT where there is none."""
+    births = check_ids(ids, today=date.max)["birth_date"]
+    return pd.Series(births.to_numpy(dtype="datetime64[ns]"), index=ids.index).dt.normalize()
 
 
 def row_days(frame: pd.DataFrame, column: str) -> pd.Series:
