@@ -144,9 +144,9 @@ def stage_naive(inbox: Path, url: str, campaign: str, limit: int) -> dict:
 def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
     """Canbao's intake steps in the flow's order, called directly: the domain's own wall time."""
     from canbao.clock import now, today
-    from canbao.intake.batch import intake_batch
-    from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
+    from canbao.intake.campaign import open_campaign
     from canbao.intake.inbox import INTAKE_ORDER, survey_inbox
+    from canbao.intake.pipeline import take_in_sources
     from canbao.intake.settle import settle_campaign
     from canbao.ledger.engine import make_engine
     from canbao.ledger.migrate import upgrade
@@ -156,19 +156,12 @@ def stage_domain(inbox: Path, url: str, campaign: str, out: Path) -> dict:
 
     upgrade(url)
     os.environ["CANBAO_DATABASE_URL"] = url
-    c, day, engine, rows = load_campaign(campaign), today(), make_engine(url), 0
+    c, day, engine = load_campaign(campaign), today(), make_engine(url)
     start, cpu = time.perf_counter(), _cpu_seconds()
     with engine.begin() as conn:
         open_campaign(conn, c, now())
     survey = survey_inbox(inbox, list(INTAKE_ORDER))
-    for source in INTAKE_ORDER:
-        files = [f for f in survey.files if f.source == source]
-        if files:
-            with engine.begin() as conn:
-                seen = seen_hashes(conn, c.id)
-                known = set(seen.loc[seen["source"] == source, "sha256"])
-                ctx = intake_context(conn, c, day, now(), None, source in PEOPLE_SOURCES)
-                rows += intake_batch(conn, source, files, ctx, seen=known).rows
+    rows = sum(batch.rows for batch in take_in_sources(engine, c, survey.files, day, now()))
     with engine.begin() as conn:
         refresh_statistics(conn)  # as the flow's match-and-settle task does
     with engine.connect() as conn:

@@ -9,19 +9,22 @@ from typing import Annotated, Any
 import pandas as pd
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.futures import PrefectFuture
 from prefect.states import Completed
 from pydantic import Field
 
 from canbao.exemptions.problems import ATTENTION
 from canbao.intake.attention import intake_attention_lines, intake_warning_lines
 from canbao.intake.inbox import INTAKE_ORDER
+from canbao.intake.pipeline import sources_in_order, to_read
+from canbao.intake.reading import FilesRead
 from canbao.intake.selection import require_inbox, require_sources
 from flows.failures import reports_failure
 from flows.ledger_lock import holds_ledger
 from flows.params import BLANK, AsOf, CampaignName, ConfigPath, InboxDir, OutputDir, SourceName
 from flows.run_config import run_config
 from tasks.exemption_attention import notify_coordinator
-from tasks.intake import archive_files, match_and_settle, prepare_ledger, scan, take_in_source
+from tasks.intake import archive_files, known_files, match_and_settle, prepare_ledger, read_source, scan, take_in_source
 from tasks.intake_reports import publish_intake, reconcile_channels, write_error_workbooks
 from tasks.intake_reuse import REUSED, check_outputs, stamp_outputs
 from tasks.outputs import link_outputs
@@ -68,11 +71,20 @@ def registration_payment(
     prepare_ledger(ref)
     survey = scan(inbox, list(sources))
     files = survey.files
-    order = [s for s in INTAKE_ORDER if any(f.source == s for f in files)]
+    order = sources_in_order(files)
     progress = create_progress_artifact(0.0, key=f"{campaign}-intake-progress", description="导入进度")
+    known = {} if take_again else known_files(ref)  # taking files in again reads them all
+
+    def reading(source: str, after: list[PrefectFuture[FilesRead]]) -> PrefectFuture[FilesRead]:
+        return read_source.submit(ref, source, to_read(files, source, known.get(source, set())), wait_for=after)
+
+    # Reads follow each other, one source ahead of the batch being validated and stored.
+    coming = [reading(order[0], [])] if order else []
     batches = []
     for i, source in enumerate(order, start=1):
-        batches.append(take_in_source(ref, source, [f for f in files if f.source == source], day, take_again))
+        if i < len(order):
+            coming.append(reading(order[i], coming[-1:]))
+        batches.append(take_in_source(ref, source, to_read(files, source, ()), day, take_again, coming.pop(0)))
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
     check = check_outputs(ref, out, day)  # the ledger, config and day the outputs in `out` were made from
     if check.reusable is None:

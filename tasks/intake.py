@@ -13,12 +13,14 @@ from canbao.formats.sources import source_title
 from canbao.intake.batch import intake_batch
 from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
 from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
+from canbao.intake.reading import FilesRead, read_ahead
 from canbao.intake.settle import settle_campaign
 from canbao.ledger.statistics import refresh_statistics
 from canbao.policy.load import load_campaign
 from tasks.runtime import clock_now, clock_today, flow_run_id, ledger_engine
 
-__all__ = ["archive_files", "match_and_settle", "prepare_ledger", "scan", "take_in_source"]
+__all__ = ["archive_files", "known_files", "match_and_settle", "prepare_ledger", "read_source", "scan",
+           "take_in_source"]
 
 
 @task(name="prepare-ledger", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
@@ -37,14 +39,30 @@ def scan(inbox: str, sources: list[str]) -> InboxSurvey:
     return survey
 
 
+@task(name="known-files", cache_policy=NO_CACHE, persist_result=False)
+def known_files(campaign_id: str) -> dict[str, set[str]]:
+    """The content hashes of the files the campaign has taken in, by source."""
+    with ledger_engine().connect() as conn:
+        seen = seen_hashes(conn, load_campaign(campaign_id).id)
+    return {str(s): set(seen.loc[seen["source"] == s, "sha256"]) for s in set(seen["source"])}
+
+
+@task(name="read-source", task_run_name="read-{source}", retries=1, retry_delay_seconds=10,
+      cache_policy=NO_CACHE, persist_result=False)
+def read_source(campaign: str, source: str, files: list[InboxFile]) -> FilesRead:
+    """A source's files read (in the process pool) ahead of their batch, while the batch before is stored."""
+    return read_ahead(files, source, load_campaign(campaign))
+
+
 @task(name="take-in-source", task_run_name="take-in-{source}", retries=1, retry_delay_seconds=10,
       cache_policy=NO_CACHE, persist_result=False)
-def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: date, take_again: bool = False
-                   ) -> dict:
+def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: date, take_again: bool = False,
+                   ahead: FilesRead | None = None) -> dict:
     """Read, validate and store one source's new files in one transaction; returns counts, rejections, the files
     refused whole, unused columns and the files already taken in (`take_again`: take those in as new imports).
 
-    `campaign` is a campaign id or the path of its config (the run's config, loaded here)."""
+    `campaign` is a campaign id or the path of its config (the run's config, loaded here); `ahead`: the files
+    read_source read, not read again."""
     c = load_campaign(campaign)
     with ledger_engine().begin() as conn:
         seen = seen_hashes(conn, c.id)
@@ -53,7 +71,7 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
         # Only new registration rows are checked against the sets of people (a rerun reads no rows).
         ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id(), fresh and source in PEOPLE_SOURCES)
         result = intake_batch(conn, source, files, ctx, seen=() if take_again else known,
-                              again=known if take_again else ())
+                              again=known if take_again else (), ahead=ahead)
     repeated = [f.name for f in files if f.sha256 in known]
     skipped = 0 if take_again else len(repeated)
     get_run_logger().info("%s：新文件 %d 个，已导入过 %d 个%s；读取 %d 行，接收 %d 行，退回 %d 行",

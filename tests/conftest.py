@@ -1,10 +1,12 @@
-"""Shared database fixtures: a fresh, empty ledger database per test, on SQLite and on PostgreSQL."""
+"""Shared fixtures: a fresh, empty ledger database per test (SQLite and PostgreSQL), the Prefect harness, and a
+count of the inbox files the reader opens."""
 
 from __future__ import annotations
 
 import os
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +15,8 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
+from canbao.formats.read import TableRead
+from canbao.intake import reading
 from canbao.ledger.engine import make_engine, normalize_url
 from canbao.ledger.migrate import upgrade
 from tests.simulated import simulated_campaigns
@@ -108,3 +112,18 @@ def prefect_harness() -> Iterator[None]:
     with prefect_test_harness(server_startup_timeout=60), temporary_settings(
             updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[Path]:
+    """How many times each file is opened by the reader (in this process: one worker)."""
+    opened: Counter[Path] = Counter()
+    real = reading.read_table
+
+    def read_table(path: Path, *args: object, **kwargs: object) -> TableRead:
+        opened[Path(path)] += 1
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading, "read_table", read_table)
+    monkeypatch.setenv("CANBAO_WORKERS", "1")
+    return opened

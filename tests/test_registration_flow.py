@@ -86,14 +86,21 @@ def check_against_manifest(result: dict, manifest: dict, url: str, campaign: str
 
 
 @pytest.mark.parametrize("campaign", available_campaigns())
-def test_flow_matches_manifest_and_is_idempotent(campaign, generated, tmp_path, sqlite_url, monkeypatch):
+def test_flow_matches_manifest_and_is_idempotent(campaign, generated, tmp_path, sqlite_url, monkeypatch, counted):
     source = generated(campaign)
     manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
     first = run_flow(campaign, source, tmp_path, sqlite_url, monkeypatch)
     check_against_manifest(first, manifest, sqlite_url, campaign)
+    # Each data file is read once: ahead of its source's batch, which does not read it again.
+    intake = {p.relative_to(source / "inbox") for p in (source / "inbox").rglob("*")
+              if p.is_file() and p.suffix in (".csv", ".xlsx", ".xls") and p.parts[-3] != "exemption"}
+    opened = {p.relative_to(tmp_path / "inbox"): n for p, n in counted.items() if p.parts[-3] != "exemption"}
+    assert set(opened) == intake and set(opened.values()) == {1}
+    counted.clear()
     before = take_snapshot(sqlite_url, campaign)
     again = run_flow(campaign, source, tmp_path, sqlite_url, monkeypatch)  # the same files once more
     assert again["files"] == 0 and again["rows"] == 0
+    assert not [p for p in counted if p.parts[-3] != "exemption"]  # nothing new: nothing read
     assert again["outputs_reused"] and again["anomalies"] == first["anomalies"]  # the ledger did not change
     assert take_snapshot(sqlite_url, campaign) == before
     # Error workbooks speak Chinese and carry no full ID number.

@@ -19,7 +19,7 @@ from canbao.intake import reference
 from canbao.intake.inbox import InboxFile
 from canbao.intake.plausible import ENROLLED_COLUMNS, intake_bounds
 from canbao.intake.proofs import decided_at, record_proofs, validate_proofs
-from canbao.intake.reading import ReadJob, read_files
+from canbao.intake.reading import FilesRead, read_files, read_jobs
 from canbao.intake.store import (
     any_enrolled,
     delete_superseded,
@@ -85,14 +85,11 @@ def file_rejection(source: str, f: InboxFile, reason: str, detail: str = "") -> 
             "reason": reason, "reason_label": label(reason), "value": mask_ids_in(detail)[:200], "name": ""}
 
 
-def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings: dict | None) -> _Read:
+def _read(files: Sequence[InboxFile], source: str, ctx: IntakeContext, mappings: dict | None,
+          ahead: FilesRead | None = None) -> _Read:
     """All rows of the files, and for each file that could not be read a rejection row and a FileProblem."""
     frames, unreadable, problems, ignored = [], [], [], {}
-    limits = ctx.campaign.intake_limits.for_source(source)
-    readable = [f for f in files if f.refusal is None]
-    jobs = [ReadJob(f.path, source, (mappings or {}).get(f.agency or source), ctx.campaign, f.agency, limits)
-            for f in readable]
-    results = iter(read_files(jobs))  # in the order of `readable`
+    results = iter(read_files(read_jobs(files, source, ctx.campaign, mappings), ahead=ahead))  # files' order
     for f in files:
         if f.refusal is not None:
             unreadable.append(file_rejection(source, f, f.refusal))
@@ -164,20 +161,22 @@ def _enrolled(conn: Connection, source: str, df: pd.DataFrame, ctx: IntakeContex
 
 
 def intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx: IntakeContext,
-                 mappings: dict | None = None, seen: Collection[str] = (), again: Collection[str] = ()
-                 ) -> BatchResult:
+                 mappings: dict | None = None, seen: Collection[str] = (), again: Collection[str] = (),
+                 ahead: FilesRead | None = None) -> BatchResult:
     """Take in a source's files not seen before (by hash); rejected rows are kept with reasons.
 
     `again`: hashes of files taken in before and taken in once more on request (read with the current config,
-    stored again under their earlier import, whose rejections are replaced)."""
+    stored again under their earlier import, whose rejections are replaced). `ahead`: files already read
+    (canbao.intake.reading.read_ahead), taken from it rather than read again."""
     with bulk_allocation():
-        return _intake_batch(conn, source, files, ctx, mappings, seen, again)
+        return _intake_batch(conn, source, files, ctx, mappings, seen, again, ahead)
 
 
 def _intake_batch(conn: Connection, source: str, files: Sequence[InboxFile], ctx: IntakeContext,
-                  mappings: dict | None, seen: Collection[str], again: Collection[str]) -> BatchResult:
+                  mappings: dict | None, seen: Collection[str], again: Collection[str],
+                  ahead: FilesRead | None) -> BatchResult:
     fresh = [f for f in files if f.sha256 not in seen]
-    read = _read(fresh, source, ctx, mappings)
+    read = _read(fresh, source, ctx, mappings, ahead)
     df, unreadable = read.rows, read.unreadable
     enrolled = _enrolled(conn, source, df, ctx)
     v = _validate(df, source, ctx, enrolled) if len(df) else Validated(pd.DataFrame(), pd.DataFrame())

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from canbao.clock import SHANGHAI
-from canbao.intake.batch import intake_batch
-from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
+from canbao.intake.campaign import open_campaign
 from canbao.intake.inbox import INTAKE_ORDER, archive, survey_inbox
+from canbao.intake.pipeline import take_in_sources
 from canbao.ledger.schema import Import
 from canbao.live.hold import day_file, split_files, split_inbox
 from canbao.policy.model import Campaign
@@ -55,18 +55,10 @@ def take_in_inbox(engine: Engine, c: Campaign, inbox: Path, day: date, at: time 
         open_campaign(conn, c, moment)
     survey = survey_inbox(inbox, list(INTAKE_ORDER))
     rows, refused = 0, []
-    for source in INTAKE_ORDER:
-        files = [f for f in survey.files if f.source == source]
-        if not files:
-            continue
-        with engine.begin() as conn:
-            known = set(seen_hashes(conn, c.id).query("source == @source")["sha256"])
-            ctx = intake_context(conn, c, day, moment, None, source in PEOPLE_SOURCES)
-            batch = intake_batch(conn, source, files, ctx, seen=known)
+    for batch in take_in_sources(engine, c, survey.files, day, moment):
         rows += batch.rows
-        if len(batch.rejected):
-            refused += [(source, str(r.source_file), int(r.source_row), str(r.reason))
-                        for r in batch.rejected.itertuples()]
+        refused += [(batch.source, str(r.source_file), int(r.source_row), str(r.reason))
+                    for r in batch.rejected.itertuples()]
     for f in survey.files:
         archive(f, inbox)
     return Step(day, len(survey.files), rows, tuple(refused))
