@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.memory import TreeMemory, local_server_pid
 from bench.province_counties import County, county_configs
 from bench.scale import ROOT, _cpu_seconds, _rss_mib, _stage_url, stage_domain
 
@@ -143,6 +144,11 @@ def table(m: dict[str, Any]) -> str:
               f"wall {m['wall_s']:,.1f} s (generation included), CPU {cpu:,.1f} s; **max peak RSS "
               f"{m['peak_rss_mib']:,.0f} MiB** (any process, this one included); database size "
               f"{led['db_bytes'] / 2**20:,.0f} MiB."]
+    if "memory_mib" in m:
+        mem = m["memory_mib"]
+        lines += ["", f"Memory held at once (PSS sampled every second): **{mem['together']:,.0f} MiB at the peak**, "
+                  f"this run's processes {mem['run']:,.0f} MiB at theirs, the database server "
+                  + (f"{mem['server']:,.0f} MiB at its own" if mem["server"] else "not on this machine") + "."]
     return "\n".join(lines)
 
 
@@ -167,7 +173,10 @@ def main(argv: list[str] | None = None) -> None:
         counties = county_configs(args.campaign, args.counties, work / "configs")
         url = _stage_url(args.database_url, work, "province")
         try:
-            m = take_in_province(url, counties, args.scale, work, args.workers, log=sys.stderr)
+            with TreeMemory(local_server_pid(url)) as memory:
+                m = take_in_province(url, counties, args.scale, work, args.workers, log=sys.stderr)
+            m["memory_mib"] = {"run": memory.peak_run_mib, "server": memory.peak_server_mib,
+                               "together": memory.peak_total_mib}
         finally:
             if args.database_url and not args.keep_db:
                 _drop(args.database_url, url)
