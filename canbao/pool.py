@@ -71,13 +71,22 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def pool_map(fn: Callable[[_T], _R], items: Sequence[_T], workers: int | None = None) -> list[_R]:
-    """`fn` over the items in order, in the pool when there are enough of them (`fn` must be a module-level
-    function outside `__main__`, items and results picklable; an exception `fn` raises is raised here)."""
+def _yield_cpu(nice: int) -> None:
+    """A worker's start: lower its priority by `nice` (0: none)."""
+    if nice:
+        os.nice(nice)
+
+
+def pool_map(fn: Callable[[_T], _R], items: Sequence[_T], workers: int | None = None, *,
+             min_items: int = POOL_MIN_ITEMS, nice: int = 0) -> list[_R]:
+    """`fn` over the items in order, in the pool when there are at least `min_items` of them (`fn` must be a
+    module-level function outside `__main__`, items and results picklable; an exception `fn` raises is raised
+    here). `nice`: the workers' niceness increment, for work done in the background of this process's own."""
     workers = pool_workers() if workers is None else workers
-    if workers <= 1 or len(items) < POOL_MIN_ITEMS:
+    if workers <= 1 or len(items) < max(min_items, 1):
         return [fn(item) for item in items]
     chunk = max(1, len(items) // (workers * 8))
     # A pool per call: its workers live only while there is work (forked from the server: ~50 ms each).
-    with ProcessPoolExecutor(min(workers, len(items)), mp_context=_context()) as pool:
+    with ProcessPoolExecutor(min(workers, len(items)), mp_context=_context(), initializer=_yield_cpu,
+                             initargs=(nice,)) as pool:
         return list(pool.map(fn, items, chunksize=chunk))

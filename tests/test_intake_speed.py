@@ -3,6 +3,7 @@ their columns, and the side-by-side benchmark produces its table (a smoke run, n
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from canbao.intake.reading import POOL_MIN_ITEMS, ReadJob, read_files
 from canbao.ledger.bulk import update_by_id, upsert
 from canbao.ledger.schema import Campaign, Import
 from canbao.policy.load import load_campaign
+from canbao.pool import pool_map
 from tests.intake_inbox import ROSTER, write_csv
 
 
@@ -77,3 +79,10 @@ def test_benchmark_smoke_produces_the_table(tmp_path: Path, monkeypatch: pytest.
     assert floor[1] == "12" and canbao[1] == "7" and naive[1] == "7"
     assert floor[-1] == "1.0 |"
     assert float(naive[-1].rstrip(" |")) > 0 and float(canbao[-1].rstrip(" |")) > 0
+
+
+def test_background_workers_run_at_lower_priority_even_for_one_item():
+    mine = os.nice(0)
+    assert pool_map(os.nice, [0], workers=2, min_items=1, nice=5) == [mine + 5]  # in a worker, five lower
+    assert pool_map(os.nice, [0], workers=2) == [mine]  # one item, default: here, priority unchanged
+    assert pool_map(os.nice, [0] * POOL_MIN_ITEMS, workers=2) == [mine] * POOL_MIN_ITEMS  # a pool, unchanged

@@ -78,9 +78,14 @@ def read_files(jobs: Sequence[ReadJob], workers: int | None = None,
     return [got if got is not None else next(fresh) for got in known]
 
 
+# Reading ahead is background work: even one file goes to a worker process (read on a thread here, it would
+# hold the interpreter lock the batch being stored needs), and the workers yield the CPU to this process.
+AHEAD_NICE = 5
+
+
 def read_ahead(files: Sequence[InboxFile], source: str, campaign: Campaign,
                mappings: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
                workers: int | None = None) -> FilesRead:
     """A source's files read before its batch (while another source's batch is validated and stored)."""
     jobs = tuple(read_jobs(files, source, campaign, mappings))
-    return FilesRead(source, jobs, tuple(read_files(jobs, workers)))
+    return FilesRead(source, jobs, tuple(pool_map(_read, jobs, workers, min_items=1, nice=AHEAD_NICE)))
