@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
@@ -14,6 +14,7 @@ from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.intake.storable import STORED_TEXT, integer_faults, text_faults
 from canbao.intake.validate import Validated
 from canbao.ledger.bulk import upsert
+from canbao.ledger.lookup import absent_keys, select_frame
 from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import CashDeposit, PriorInsured, Resident, Unit
 
@@ -97,7 +98,10 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
         upsert(conn, Resident, people, keys=["id_number"], update=[])
         record_person_numbers(conn, ok)
         rows = ok.drop_duplicates("id_number")[["id_number", "unit_code", "category"]].assign(campaign_id=cid)
-        return upsert(conn, PriorInsured, rows, keys=["campaign_id", "id_number"])
+        t, keys = PriorInsured.__table__, ["campaign_id", "id_number"]
+        there = select_frame(conn, select(t.c.campaign_id, t.c.id_number).where(t.c.campaign_id == cid), keys,
+                             t.c.id_number, rows["id_number"])
+        return upsert(conn, PriorInsured, rows, keys=keys, absent=absent_keys(rows, there, keys))
     if source == "deceased":
         ctx.deceased |= set(ok["id_number"])
         dead = ok.drop_duplicates("id_number")[["id_number", "name", "sex", "birth_date", "died_on"]]
