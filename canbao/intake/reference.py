@@ -87,14 +87,14 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
     cid = ctx.campaign.id
     if source == "targets":
         units = ok.drop(columns="source_file").drop_duplicates("code", keep="last").assign(campaign_id=cid)
-        ctx.units |= set(units["code"])
+        ctx.units |= set(units["code"].tolist())
         return upsert(conn, Unit, units, keys=["campaign_id", "code"])
     if source == "cash_deposit":
         rows = ok.assign(campaign_id=cid, import_id=ok["source_file"].map(imports)).drop(columns="source_file")
         return upsert(conn, CashDeposit, rows, keys=["campaign_id", "external_ref"])
     people = ok[["id_number", "name", "sex", "birth_date"]].drop_duplicates("id_number")
     if source == "last_year_roster":
-        ctx.prior |= set(ok["id_number"])
+        ctx.prior |= set(ok["id_number"].tolist())
         upsert(conn, Resident, people, keys=["id_number"], update=[])
         record_person_numbers(conn, ok)
         rows = ok.drop_duplicates("id_number")[["id_number", "unit_code", "category"]].assign(campaign_id=cid)
@@ -103,7 +103,7 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
                              t.c.id_number, rows["id_number"])
         return upsert(conn, PriorInsured, rows, keys=keys, absent=absent_keys(rows, there, keys))
     if source == "deceased":
-        ctx.deceased |= set(ok["id_number"])
+        ctx.deceased |= set(ok["id_number"].tolist())
         dead = ok.drop_duplicates("id_number")[["id_number", "name", "sex", "birth_date", "died_on"]]
         return upsert(conn, Resident, dead.rename(columns={"died_on": "deceased_on"}), keys=["id_number"],
                       update=["deceased_on"])
