@@ -1,5 +1,6 @@
 """Rows a caller knows to be new go in without conflict handling: the ledger and the count are those of the plain
-upsert, on SQLite and PostgreSQL (COPY included), and a key wrongly called new fails instead of being overwritten."""
+upsert, on SQLite and PostgreSQL (COPY included), a key wrongly called new fails instead of being overwritten, and
+the intake store sorts a batch into new and known records as the ledger holds them."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from canbao.errors import LedgerError
+from canbao.intake.campaign import open_campaign
+from canbao.intake.store import start_import, store_registrations
 from canbao.ledger.bulk import upsert
 from canbao.ledger.lookup import absent_keys
-from canbao.ledger.schema import Enrollment
+from canbao.ledger.schema import Audit, Enrollment
+from canbao.policy.load import load_campaign
+from tests.test_audit_protect import AT, CAMPAIGN, OTHER, PERSON, an_id, registration
 from tests.test_ledger import ENROLLMENT_KEY, enrollments, ids, seed
 
 PEOPLE = ids(8)
@@ -65,3 +70,27 @@ def test_a_row_is_new_exactly_when_no_row_read_carries_its_whole_key():
                                                                                     dtype="string")})
     assert absent_keys(rows, found, ENROLLMENT_KEY) == [False, True, True, False]
     assert absent_keys(rows, found.iloc[:0], ENROLLMENT_KEY) == [True] * 4
+
+
+def test_a_batch_of_known_and_new_people_inserts_updates_and_audits(ledger_engine: Engine):
+    c = load_campaign(CAMPAIGN)
+    unit_a, unit_b = [u.code for u in c.units.items if u.level == "town"][:2]
+    newcomer = an_id("51172320000303004")
+    with ledger_engine.begin() as conn:
+        open_campaign(conn, c, AT)
+        first = start_import(conn, c.id, "roster", "一月.xlsx", "a" * 64, 2, AT, None).import_id
+        assert store_registrations(conn, c.id, pd.DataFrame([registration(PERSON, unit_a, 3, "一月.xlsx"),
+                                                             registration(OTHER, unit_a, 4, "一月.xlsx")]),
+                                   {"一月.xlsx": first}, "village", AT, None) == 2
+        second = start_import(conn, c.id, "roster", "二月.xlsx", "b" * 64, 3, AT, None).import_id
+        batch = [registration(PERSON, unit_b, 3, "二月.xlsx"), registration(OTHER, unit_a, 4, "一月.xlsx"),
+                 registration(newcomer, unit_b, 5, "二月.xlsx")]
+        # PERSON moves (written, audited), OTHER is as stored (left alone), the newcomer is new (written).
+        assert store_registrations(conn, c.id, pd.DataFrame(batch), {"二月.xlsx": second, "一月.xlsx": first},
+                                   "village", AT, None) == 2
+        enrolled = dict(conn.execute(select(Enrollment.id_number, Enrollment.unit_code)).all())
+        audit = conn.execute(select(Audit.record_key, Audit.before, Audit.after)
+                             .where(Audit.table_name == "enrollments")).all()
+    assert enrolled == {PERSON: unit_b, OTHER: unit_a, newcomer: unit_b}
+    assert [(key, before["unit_code"], after["unit_code"]) for key, before, after in audit] == [
+        (f"{CAMPAIGN}/{PERSON}", unit_a, unit_b)]
