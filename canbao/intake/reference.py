@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, exists, select
 
 from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
@@ -14,7 +14,6 @@ from canbao.intake.rejections import first_reason, rejected_frame
 from canbao.intake.storable import STORED_TEXT, integer_faults, text_faults
 from canbao.intake.validate import Validated
 from canbao.ledger.bulk import upsert
-from canbao.ledger.lookup import absent_keys, select_frame
 from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import CashDeposit, PriorInsured, Resident, Unit
 
@@ -98,10 +97,10 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
         upsert(conn, Resident, people, keys=["id_number"], update=[])
         record_person_numbers(conn, ok)
         rows = ok.drop_duplicates("id_number")[["id_number", "unit_code", "category"]].assign(campaign_id=cid)
-        t, keys = PriorInsured.__table__, ["campaign_id", "id_number"]
-        there = select_frame(conn, select(t.c.campaign_id, t.c.id_number).where(t.c.campaign_id == cid), keys,
-                             t.c.id_number, rows["id_number"])
-        return upsert(conn, PriorInsured, rows, keys=keys, absent=absent_keys(rows, there, keys))
+        # The campaign's first list is all new rows (no conflict handling, COPY straight in on PostgreSQL).
+        first = not conn.execute(select(exists().where(PriorInsured.campaign_id == cid))).scalar()
+        return upsert(conn, PriorInsured, rows, keys=["campaign_id", "id_number"],
+                      absent=[True] * len(rows) if first else None)
     if source == "deceased":
         ctx.deceased |= set(ok["id_number"].tolist())
         dead = ok.drop_duplicates("id_number")[["id_number", "name", "sex", "birth_date", "died_on"]]
