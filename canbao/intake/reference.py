@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, exists, select
 
 from canbao.formats.amounts import parse_amount_fen, parse_dates
 from canbao.identity import check_ids
@@ -86,20 +86,23 @@ def store(conn: Connection, source: str, ok: pd.DataFrame, imports: dict[str, in
     cid = ctx.campaign.id
     if source == "targets":
         units = ok.drop(columns="source_file").drop_duplicates("code", keep="last").assign(campaign_id=cid)
-        ctx.units |= set(units["code"])
+        ctx.units |= set(units["code"].tolist())
         return upsert(conn, Unit, units, keys=["campaign_id", "code"])
     if source == "cash_deposit":
         rows = ok.assign(campaign_id=cid, import_id=ok["source_file"].map(imports)).drop(columns="source_file")
         return upsert(conn, CashDeposit, rows, keys=["campaign_id", "external_ref"])
     people = ok[["id_number", "name", "sex", "birth_date"]].drop_duplicates("id_number")
     if source == "last_year_roster":
-        ctx.prior |= set(ok["id_number"])
+        ctx.prior |= set(ok["id_number"].tolist())
         upsert(conn, Resident, people, keys=["id_number"], update=[])
         record_person_numbers(conn, ok)
         rows = ok.drop_duplicates("id_number")[["id_number", "unit_code", "category"]].assign(campaign_id=cid)
-        return upsert(conn, PriorInsured, rows, keys=["campaign_id", "id_number"])
+        # The campaign's first list is all new rows (no conflict handling, COPY straight in on PostgreSQL).
+        first = not conn.execute(select(exists().where(PriorInsured.campaign_id == cid))).scalar()
+        return upsert(conn, PriorInsured, rows, keys=["campaign_id", "id_number"],
+                      absent=[True] * len(rows) if first else None)
     if source == "deceased":
-        ctx.deceased |= set(ok["id_number"])
+        ctx.deceased |= set(ok["id_number"].tolist())
         dead = ok.drop_duplicates("id_number")[["id_number", "name", "sex", "birth_date", "died_on"]]
         return upsert(conn, Resident, dead.rename(columns={"died_on": "deceased_on"}), keys=["id_number"],
                       update=["deceased_on"])

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, delete, exists, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, exists, select, update
 
 from canbao.intake.plausible import ENROLLED_COLUMNS
 from canbao.intake.rejections import ledger_detail
 from canbao.intake.storable import storable_text
 from canbao.ledger.bulk import insert_rows, upsert
-from canbao.ledger.lookup import select_frame
+from canbao.ledger.lookup import absent_keys, select_frame
 from canbao.ledger.person_numbers import record_person_numbers
 from canbao.ledger.schema import PAYMENT_KEY, Audit, Enrollment, Import, Payment, Rejection, Resident
 
@@ -79,16 +79,18 @@ def _jsonable(record: Mapping) -> dict:
     return json.loads(json.dumps({k: v for k, v in record.items()}, default=str))
 
 
-def _changes(conn: Connection, table, keys: list[str], fresh: pd.DataFrame, compare: list[str],
-             where) -> list[dict]:
-    """Audit entries (before/after) for rows of `fresh` that change an existing record (read for the last key's
-    values in `fresh`, the others being fixed by `where`)."""
-    if fresh.empty:
-        return []
+def _current(conn: Connection, table: Table, keys: list[str], fresh: pd.DataFrame, compare: list[str],
+             where: ColumnElement[bool]) -> pd.DataFrame:
+    """The ledger's records (keys, `compare`, import_id) for the last key's values in `fresh`, the other keys
+    being fixed by `where`: at least those `fresh` would change."""
     names = [*keys, *compare, "import_id"]
-    old = select_frame(conn, select(*[table.c[c] for c in names]).where(where), names, table.c[keys[-1]],
-                       fresh[keys[-1]])
-    if old.empty:
+    return select_frame(conn, select(*[table.c[c] for c in names]).where(where), names, table.c[keys[-1]],
+                        fresh[keys[-1]])
+
+
+def _changes(fresh: pd.DataFrame, old: pd.DataFrame, keys: list[str], compare: list[str]) -> list[dict]:
+    """Audit entries (before/after) for rows of `fresh` that change a record of `old` (from `_current`)."""
+    if fresh.empty or old.empty:
         return []
     both = fresh.merge(old, on=keys, suffixes=("", "_old"))
     differs = pd.Series(False, index=both.index)
@@ -119,13 +121,13 @@ def store_registrations(conn: Connection, campaign_id: str, accepted: pd.DataFra
         "import_id": accepted["source_file"].map(imports), "source_row": accepted["source_row"],
         "source_file": accepted["source_file"],
     })
-    compare = ["unit_code", "category", "tier", "channel", "kind", "registered_at"]
+    compare, keys = ["unit_code", "category", "tier", "channel", "kind", "registered_at"], ["campaign_id", "id_number"]
     t = Enrollment.__table__
-    _audit(conn, campaign_id, "update", "enrollments",
-           _changes(conn, t, ["campaign_id", "id_number"], rows, compare, t.c.campaign_id == campaign_id),
-           now, flow_run_id)
-    return upsert(conn, Enrollment, rows.drop(columns="source_file"), keys=["campaign_id", "id_number"],
-                  update=[*compare, "import_id", "source_row"])
+    old = _current(conn, t, keys, rows, compare, t.c.campaign_id == campaign_id)
+    _audit(conn, campaign_id, "update", "enrollments", _changes(rows, old, keys, compare), now, flow_run_id)
+    # One writer per campaign: who is not enrolled now is not enrolled when the rows are written.
+    return upsert(conn, Enrollment, rows.drop(columns="source_file"), keys=keys,
+                  update=[*compare, "import_id", "source_row"], absent=absent_keys(rows, old, keys))
 
 
 def store_payments(conn: Connection, campaign_id: str, accepted: pd.DataFrame, imports: Mapping[str, int],
@@ -140,13 +142,12 @@ def store_payments(conn: Connection, campaign_id: str, accepted: pd.DataFrame, i
         "import_id": accepted["source_file"].map(imports), "source_row": accepted["source_row"],
         "source_file": accepted["source_file"],
     })
-    compare = ["id_number", "unit_code", "amount_fen", "paid_on"]
+    compare, keys = ["id_number", "unit_code", "amount_fen", "paid_on"], list(PAYMENT_KEY)
     t = Payment.__table__
-    where = (t.c.campaign_id == campaign_id) & (t.c.channel == channel)
-    _audit(conn, campaign_id, "update", "payments",
-           _changes(conn, t, list(PAYMENT_KEY), rows, compare, where), now, flow_run_id)
-    return upsert(conn, Payment, rows.drop(columns="source_file"), keys=PAYMENT_KEY,
-                  update=[*compare, "import_id", "source_row"])
+    old = _current(conn, t, keys, rows, compare, (t.c.campaign_id == campaign_id) & (t.c.channel == channel))
+    _audit(conn, campaign_id, "update", "payments", _changes(rows, old, keys, compare), now, flow_run_id)
+    return upsert(conn, Payment, rows.drop(columns="source_file"), keys=keys,
+                  update=[*compare, "import_id", "source_row"], absent=absent_keys(rows, old, keys))
 
 
 def delete_superseded(conn: Connection, campaign_id: str, superseded: list[int], now: datetime,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import compress
 from typing import Any
 
 from sqlalchemy import Connection, Date, Dialect, Insert, Select, Table, bindparam, column, or_, select
@@ -58,9 +59,10 @@ def _bound(dialect: Dialect, table: Table, columns: list[str], values: list[list
     for name, column_values in zip(columns, values):
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None and _iso_dates(table.c[name].type, process):
-            # to_columns made them dates or None; date.isoformat is what the processor writes, without its call.
-            iso = date.isoformat
-            processed.append([None if v is None else iso(v) for v in column_values])
+            # to_columns made them dates or None; date.isoformat is what the processor writes, without its call,
+            # and once per distinct day (a batch holds a few hundred of them in 100,000s of rows).
+            texts = {d: d.isoformat() for d in set(column_values) if d is not None}
+            processed.append(list(map(texts.get, column_values)))
         else:
             processed.append(column_values if process is None else [process(v) for v in column_values])
     return processed
@@ -141,6 +143,7 @@ def upsert(
     update: Sequence[str] | None = None,
     *,
     copy_threshold: int | None = COPY_THRESHOLD,
+    absent: Sequence[bool] | None = None,
 ) -> int:
     """Insert rows, updating existing ones on `keys`; returns how many rows were inserted or changed.
 
@@ -148,6 +151,10 @@ def upsert(
     A row whose update columns already hold the same values is left alone and not counted, so
     writing the same rows twice changes nothing the second time. Rows repeating a key are refused.
     On PostgreSQL, more than `copy_threshold` rows go through COPY (`None`: never).
+    `absent`, one flag per row, marks the rows whose key the caller has just read to be missing from the table
+    (in this transaction, with no other writer of those keys): they are inserted without conflict handling,
+    which with foreign keys checked costs SQLite more than the insert itself. A key that is there after all
+    fails the write; it is never overwritten unseen.
     """
     target = _resolve(table)
     columns, values = to_columns(rows, target)
@@ -159,12 +166,34 @@ def upsert(
         raise ValueError(f"upsert into {target.name}: bad keys {list(keys)} / update {update} for {columns}")
     _refuse_duplicate_keys(target, columns, values, keys)
     bound = _bound(conn.dialect, target, columns, values)
-    if conn.dialect.name == "postgresql" and copy_threshold is not None and len(values[0]) > copy_threshold:
-        return _copy_upsert(conn, target, columns, bound, keys, update)
+    inserted = 0
+    if absent is not None:
+        flags = [bool(flag) for flag in absent]
+        if len(flags) != len(values[0]):
+            raise ValueError(f"upsert into {target.name}: {len(flags)} absent flags for {len(values[0])} rows")
+        known = [not flag for flag in flags]
+        inserted = _insert(conn, target, columns, [list(compress(v, flags)) for v in bound], copy_threshold)
+        bound = [list(compress(v, known)) for v in bound]
+        if not bound[0]:
+            return inserted
+    if conn.dialect.name == "postgresql" and copy_threshold is not None and len(bound[0]) > copy_threshold:
+        return inserted + _copy_upsert(conn, target, columns, bound, keys, update)
     # Each row is one execution of a prepared statement: len(columns) variables, whatever the chunk size.
     if len(columns) > SQLITE_MAX_VARIABLES:
         raise ValueError(f"{len(columns)} columns exceed SQLite's variable limit")
-    return _executemany(conn, upsert_statement(conn.dialect.name, target, keys, update), columns, bound)
+    return inserted + _executemany(conn, upsert_statement(conn.dialect.name, target, keys, update), columns, bound)
+
+
+def _insert(conn: Connection, table: Table, columns: list[str], bound: list[list[Any]],
+            copy_threshold: int | None) -> int:
+    """Append bound column values to `table` (COPY for many rows on PostgreSQL); how many rows were written."""
+    if not bound[0]:
+        return 0
+    if conn.dialect.name == "postgresql" and copy_threshold is not None and len(bound[0]) > copy_threshold:
+        _copy(conn, conn.dialect.identifier_preparer.format_table(table), columns, bound)
+    else:
+        _executemany(conn, table.insert(), columns, bound)
+    return len(bound[0])
 
 
 def insert_rows(
@@ -179,12 +208,7 @@ def insert_rows(
     columns, values = to_columns(rows, target)
     if not values or not values[0]:
         return 0
-    bound = _bound(conn.dialect, target, columns, values)
-    if conn.dialect.name == "postgresql" and copy_threshold is not None and len(values[0]) > copy_threshold:
-        _copy(conn, conn.dialect.identifier_preparer.format_table(target), columns, bound)
-    else:
-        _executemany(conn, target.insert(), columns, bound)
-    return len(values[0])
+    return _insert(conn, target, columns, _bound(conn.dialect, target, columns, values), copy_threshold)
 
 
 def update_by_id(conn: Connection, table: Table | type[DeclarativeBase], rows: Rows, columns: Sequence[str]) -> int:

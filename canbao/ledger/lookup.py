@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
-__all__ = ["IN_CHUNK", "select_frame"]
+__all__ = ["IN_CHUNK", "absent_keys", "select_frame"]
 
 IN_CHUNK = 5_000  # keys per `IN (...)` query: within SQLite's and PostgreSQL's parameter limits
 
@@ -30,3 +30,11 @@ def select_frame(conn: Connection, stmt: Select[Any], columns: Sequence[str],
     for start in range(0, len(wanted), IN_CHUNK):
         rows.extend(conn.execute(stmt.where(key.in_(wanted[start:start + IN_CHUNK]))).all())
     return pd.DataFrame(rows, columns=list(columns))
+
+
+def absent_keys(rows: pd.DataFrame, found: pd.DataFrame, keys: Sequence[str]) -> list[bool]:
+    """Per row of `rows`, whether its `keys` are missing from `found` (rows read from the ledger): a new record."""
+    if found.empty:
+        return [True] * len(rows)
+    there = set(zip(*(found[k].tolist() for k in keys)))
+    return [key not in there for key in zip(*(rows[k].tolist() for k in keys))]
