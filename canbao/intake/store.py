@@ -75,8 +75,21 @@ def _audit(conn: Connection, campaign_id: str, action: str, table: str, rows: li
                                    "action": action, "table_name": table, **r} for r in rows])
 
 
+def _text(value: object) -> str:
+    """A value as audit text: a day (a stored Date, as `_day` makes them) as 2019-09-02, anything else as str."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()
+    return str(value)
+
+
 def _jsonable(record: Mapping) -> dict:
-    return json.loads(json.dumps({k: v for k, v in record.items()}, default=str))
+    return json.loads(json.dumps({k: v for k, v in record.items()}, default=_text))
+
+
+def _day(stamps: pd.Series) -> pd.Series:
+    """Dates as the ledger's Date columns keep them: a time of day given in the file is dropped here, so that a
+    row repeated with its time is no change against the stored day (and is audited as none)."""
+    return stamps.dt.normalize() if pd.api.types.is_datetime64_any_dtype(stamps) else stamps
 
 
 def _current(conn: Connection, table: Table, keys: list[str], fresh: pd.DataFrame, compare: list[str],
@@ -117,7 +130,7 @@ def store_registrations(conn: Connection, campaign_id: str, accepted: pd.DataFra
     rows = pd.DataFrame({
         "campaign_id": campaign_id, "id_number": accepted["id_number"], "unit_code": accepted["unit_code"],
         "category": accepted["category"], "tier": accepted["tier"], "channel": channel,
-        "kind": accepted["kind"], "registered_at": accepted["registered_on"],
+        "kind": accepted["kind"], "registered_at": _day(accepted["registered_on"]),
         "import_id": accepted["source_file"].map(imports), "source_row": accepted["source_row"],
         "source_file": accepted["source_file"],
     })
@@ -138,7 +151,7 @@ def store_payments(conn: Connection, campaign_id: str, accepted: pd.DataFrame, i
     rows = pd.DataFrame({
         "campaign_id": campaign_id, "channel": channel, "external_ref": accepted["external_ref"],
         "id_number": accepted["id_number"], "unit_code": accepted["unit_code"],
-        "amount_fen": accepted["amount_fen"], "paid_on": accepted["paid_on"],
+        "amount_fen": accepted["amount_fen"], "paid_on": _day(accepted["paid_on"]),
         "import_id": accepted["source_file"].map(imports), "source_row": accepted["source_row"],
         "source_file": accepted["source_file"],
     })
