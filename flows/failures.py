@@ -15,6 +15,7 @@ from prefect.states import Failed
 
 from canbao.errors import CanbaoError, failure_message
 from canbao.notify.links import run_link
+from flows.run_tags import untagged_tasks
 
 __all__ = ["reports_failure"]
 
@@ -24,7 +25,8 @@ R = TypeVar("R")
 
 def reports_failure(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorate a flow function (under `@flow`): an exception ends the run Failed with `failure_message` as the
-    state message (the exception stays the state's data, so callers still see it raised)."""
+    state message (the exception stays the state's data, so callers still see it raised). The body runs with
+    `flows.run_tags.untagged_tasks`: the run's tags stay off its task runs."""
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         signature = inspect.signature(fn)
@@ -33,7 +35,8 @@ def reports_failure(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         @functools.wraps(fn)
         def reporting(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
-                return fn(*args, **kwargs)
+                with untagged_tasks():
+                    return fn(*args, **kwargs)
             except Exception as exc:  # Prefect's own signals (pause, abort) are BaseExceptions and pass
                 logger = get_run_logger()
                 if isinstance(exc, CanbaoError):

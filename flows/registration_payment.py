@@ -11,6 +11,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.futures import PrefectFuture
 from prefect.states import Completed
+from prefect.utilities.annotations import opaque
 from pydantic import Field
 
 from canbao.exemptions.problems import ATTENTION
@@ -84,7 +85,9 @@ def registration_payment(
     for i, source in enumerate(order, start=1):
         if i < len(order):
             coming.append(reading(order[i], coming[-1:]))
-        batches.append(take_in_source(ref, source, to_read(files, source, ()), day, take_again, coming.pop(0)))
+        # opaque: the read files are waited for, not walked through by Prefect (hundreds of frames and jobs)
+        batches.append(take_in_source(ref, source, to_read(files, source, ()), day, take_again,
+                                      opaque(coming.pop(0))))
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
     check = check_outputs(ref, out, day)  # the ledger, config and day the outputs in `out` were made from
     if check.reusable is None:

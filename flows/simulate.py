@@ -26,6 +26,7 @@ from flows.params import BLANK, Blank, CampaignName, ConfigPath, OptionalText, l
 from flows.phase_params import SimulationOut, SimulationScale, SimulationSeed, StepWeeks
 from flows.registration_payment import registration_payment
 from flows.run_config import run_config
+from flows.run_tags import run_tags
 from flows.subsidy_settlement import subsidy_settlement
 from tasks.simulate import LEDGER_FILE, bank_receipts, fresh_county
 
@@ -129,7 +130,7 @@ def simulate(campaign: CampaignName, scale: SimulationScale = 0.02, seed: Simula
     with _env(**{ENV_VAR: url}):
         for step in steps:
             began = time.perf_counter()
-            with _env(**{CLOCK_ENV: step.moment}):
+            with _env(**{CLOCK_ENV: step.moment}), run_tags():  # the subflow is tagged as this run (its owner)
                 result = _run(step, c, config_path, scale, root)
             log.append({"day": step.day.isoformat(), "action": step.action,
                         "seconds": round(time.perf_counter() - began, 2), **_brief(result)})
