@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from sqlalchemy import Engine, text
 
 from canbao.formats.read import TableRead
@@ -91,3 +92,20 @@ def test_reading_ahead_takes_in_what_one_source_at_a_time_does(tmp_path: Path):
                                                date(2020, 12, 1), NOW)) == 0
     for table, frame in _ledger(ledgers[0]).items():
         pd.testing.assert_frame_equal(frame, ahead[table], obj=table)
+
+
+def test_a_small_source_is_read_here_and_a_big_one_in_the_pool(tmp_path: Path, counted: Counter[Path],
+                                                               monkeypatch: pytest.MonkeyPatch):
+    _roster_inbox(tmp_path, 2, 3)  # two small files: fewer than the pool's minimum, a few hundred bytes
+    monkeypatch.setenv("CANBAO_WORKERS", "2")
+    c = load_campaign("kaijiang-2020")
+    files = survey_inbox(tmp_path, ["roster"]).files
+    small = reading.read_ahead(files, "roster", c)
+    assert counted == {f.path: 1 for f in files}  # read in this process (the count is this process's)
+    counted.clear()
+    monkeypatch.setattr(reading, "AHEAD_POOL_BYTES", 1)  # as if big: each file to a worker, even so few
+    big = reading.read_ahead(files, "roster", c)
+    assert not counted  # the workers read them
+    for a, b in zip(small.results, big.results, strict=True):
+        assert isinstance(a, TableRead) and isinstance(b, TableRead)
+        pd.testing.assert_frame_equal(a.frame, b.frame)

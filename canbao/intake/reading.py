@@ -78,9 +78,11 @@ def read_files(jobs: Sequence[ReadJob], workers: int | None = None,
     return [got if got is not None else next(fresh) for got in known]
 
 
-# Reading ahead is background work: even one file goes to a worker process (read on a thread here, it would
-# hold the interpreter lock the batch being stored needs), and the workers yield the CPU to this process.
+# Reading ahead is background work: the workers yield the CPU to this process. Even one file goes to a worker
+# when the source is big (read on a thread here, it would hold the interpreter lock the batch being stored
+# needs); a small source is read here, cheaper than starting the pool (a second or two in a fresh process).
 AHEAD_NICE = 5
+AHEAD_POOL_BYTES = 1 << 20
 
 
 def read_ahead(files: Sequence[InboxFile], source: str, campaign: Campaign,
@@ -88,4 +90,13 @@ def read_ahead(files: Sequence[InboxFile], source: str, campaign: Campaign,
                workers: int | None = None) -> FilesRead:
     """A source's files read before its batch (while another source's batch is validated and stored)."""
     jobs = tuple(read_jobs(files, source, campaign, mappings))
-    return FilesRead(source, jobs, tuple(pool_map(_read, jobs, workers, min_items=1, nice=AHEAD_NICE)))
+    big = sum(_size(job.path) for job in jobs) >= AHEAD_POOL_BYTES
+    return FilesRead(source, jobs, tuple(pool_map(_read, jobs, workers, min_items=1 if big else POOL_MIN_ITEMS,
+                                                  nice=AHEAD_NICE)))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since the scan: its read reports it
+        return 0
