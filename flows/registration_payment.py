@@ -11,7 +11,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.futures import PrefectFuture
 from prefect.states import Completed
-from prefect.utilities.annotations import opaque
+from prefect.utilities.annotations import allow_failure, opaque
 from pydantic import Field
 
 from canbao.exemptions.problems import ATTENTION
@@ -77,7 +77,8 @@ def registration_payment(
     known = {} if take_again else known_files(ref)  # taking files in again reads them all
 
     def reading(source: str, after: list[PrefectFuture[FilesRead]]) -> PrefectFuture[FilesRead]:
-        return read_source.submit(ref, source, to_read(files, source, known.get(source, set())), wait_for=after)
+        return read_source.submit(ref, source, to_read(files, source, known.get(source, set())),
+                                  wait_for=[allow_failure(f) for f in after])
 
     # Reads follow each other, one source ahead of the batch being validated and stored.
     coming = [reading(order[0], [])] if order else []
@@ -85,9 +86,12 @@ def registration_payment(
     for i, source in enumerate(order, start=1):
         if i < len(order):
             coming.append(reading(order[i], coming[-1:]))
-        # opaque: the read files are waited for, not walked through by Prefect (hundreds of frames and jobs)
+        read = coming.pop(0)
+        got = read.result(raise_on_failure=False)  # a read that failed: the batch reads its files itself
+        # opaque: the read files are handed over, not walked through by Prefect (hundreds of frames and jobs)
         batches.append(take_in_source(ref, source, to_read(files, source, ()), day, take_again,
-                                      opaque(coming.pop(0))))
+                                      opaque(got) if isinstance(got, FilesRead) else None,
+                                      wait_for=[allow_failure(read)]))
         update_progress_artifact(progress, 90.0 * i / max(len(order), 1))
     check = check_outputs(ref, out, day)  # the ledger, config and day the outputs in `out` were made from
     if check.reusable is None:

@@ -112,6 +112,19 @@ def test_flow_matches_manifest_and_is_idempotent(campaign, generated, tmp_path, 
     assert not any(FULL_ID.search(c) for c in cells)
 
 
+def test_a_failed_read_ahead_leaves_the_batches_to_read(generated, tmp_path, sqlite_url, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("读取进程中断")  # e.g. a worker killed for memory
+
+    monkeypatch.setattr("tasks.intake.read_ahead", broken)
+    monkeypatch.setattr("tasks.intake.read_source.retry_delay_seconds", 0)  # every read fails: no waiting
+    campaign = "kaijiang-2020"
+    source = generated(campaign)
+    manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
+    check_against_manifest(run_flow(campaign, source, tmp_path, sqlite_url, monkeypatch), manifest, sqlite_url,
+                           campaign)
+
+
 @pytest.mark.postgres
 def test_flow_on_postgresql(generated, tmp_path, postgres_url, monkeypatch):
     campaign = "kaijiang-2020"
