@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from canbao.formats.sources import source_title
 from canbao.intake.batch import intake_batch
-from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, open_campaign, seen_hashes
+from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, known_by_source, open_campaign
 from canbao.intake.inbox import InboxFile, InboxSurvey, archive, survey_inbox
 from canbao.intake.reading import FilesRead, read_ahead
 from canbao.intake.settle import settle_campaign
@@ -43,8 +43,7 @@ def scan(inbox: str, sources: list[str]) -> InboxSurvey:
 def known_files(campaign_id: str) -> dict[str, set[str]]:
     """The content hashes of the files the campaign has taken in, by source."""
     with ledger_engine().connect() as conn:
-        seen = seen_hashes(conn, load_campaign(campaign_id).id)
-    return {str(s): set(seen.loc[seen["source"] == s, "sha256"]) for s in set(seen["source"])}
+        return known_by_source(conn, load_campaign(campaign_id).id)
 
 
 @task(name="read-source", task_run_name="read-{source}", retries=1, retry_delay_seconds=10,
@@ -65,8 +64,7 @@ def take_in_source(campaign: str, source: str, files: list[InboxFile], as_of: da
     read_source read, not read again."""
     c = load_campaign(campaign)
     with ledger_engine().begin() as conn:
-        seen = seen_hashes(conn, c.id)
-        known = set(seen.loc[seen["source"] == source, "sha256"])
+        known = known_by_source(conn, c.id).get(source, set())
         fresh = take_again or any(f.sha256 not in known for f in files)
         # Only new registration rows are checked against the sets of people (a rerun reads no rows).
         ctx = intake_context(conn, c, as_of, clock_now(), flow_run_id(), fresh and source in PEOPLE_SOURCES)

@@ -15,7 +15,7 @@ from canbao.ledger.schema import Import, PriorInsured, Resident, Unit
 from canbao.policy.load import config_file
 from canbao.policy.model import Campaign
 
-__all__ = ["PEOPLE_SOURCES", "intake_context", "open_campaign", "seen_hashes"]
+__all__ = ["PEOPLE_SOURCES", "intake_context", "known_by_source", "open_campaign", "seen_hashes"]
 
 
 def open_campaign(conn: Connection, c: Campaign, now: datetime) -> None:
@@ -29,6 +29,12 @@ def open_campaign(conn: Connection, c: Campaign, now: datetime) -> None:
              for u in c.units.items]
     upsert(conn, Unit, units, keys=["campaign_id", "code"], update=["name", "level", "parent_code"])
 
+
+
+def known_by_source(conn: Connection, campaign_id: str) -> dict[str, set[str]]:
+    """The content hashes of the files the campaign has taken in, by source."""
+    seen = seen_hashes(conn, campaign_id)
+    return {str(s): set(seen.loc[seen["source"] == s, "sha256"]) for s in set(seen["source"])}
 
 # Only registrations are checked against the deceased and last year's insured (each a set of every such person).
 PEOPLE_SOURCES = ("roster", "school")

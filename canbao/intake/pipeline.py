@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from canbao.intake.batch import BatchResult, intake_batch
-from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, seen_hashes
+from canbao.intake.campaign import PEOPLE_SOURCES, intake_context, known_by_source
 from canbao.intake.inbox import INTAKE_ORDER, InboxFile
 from canbao.intake.reading import FilesRead, read_ahead
 from canbao.policy.model import Campaign
@@ -33,8 +33,7 @@ def take_in_sources(engine: Engine, c: Campaign, files: Sequence[InboxFile], day
     """Each source's new files taken in, one transaction per source in INTAKE_ORDER, as the registration flow
     does; the next source's files are read (in the process pool) while a source is validated and stored."""
     with engine.connect() as conn:
-        seen = seen_hashes(conn, c.id)
-    known = {s: set(seen.loc[seen["source"] == s, "sha256"]) for s in set(seen["source"])}
+        known = known_by_source(conn, c.id)
     order, results = sources_in_order(files), []
 
     def reading(source: str) -> Future[FilesRead]:
